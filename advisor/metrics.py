@@ -1,0 +1,151 @@
+"""One typed function per named query, and the one result cache of the app and the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from advisor import db
+from advisor.dataset import Dataset
+from advisor.db import EVERYONE, Viewer
+
+DEFAULT_WINDOW = dt.timedelta(days=7)
+MIN_WINDOW = dt.timedelta(hours=1)
+MAX_WINDOW = dt.timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole local days [start, end], both included (CONTRACT.md, Time)."""
+
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def start_ts(self) -> dt.datetime:
+        return dt.datetime.combine(self.start, dt.time())
+
+    @property
+    def end_ts(self) -> dt.datetime:
+        """The exclusive end: the day after `end`, 00:00."""
+        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time())
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one."""
+        return Period(self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Everything a screen or the command line can choose; each query takes what it needs."""
+
+    period: Period
+    influencers: tuple[int, ...] = ()
+    window: dt.timedelta = DEFAULT_WINDOW
+    merchant: int | None = None
+    dim: str | None = None
+    k: int = 5
+    extra: tuple[tuple[str, object], ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if not MIN_WINDOW <= self.window <= MAX_WINDOW:
+            raise ValueError("the attribution window must lie between 1 hour and 30 days")
+
+    def with_period(self, period: Period) -> Filters:
+        return replace(self, period=period)
+
+    def event_params(self) -> dict[str, object]:
+        return {"from": self.period.start_ts, "to": self.period.end_ts, "window": self.window,
+                "influencers": list(self.influencers)}
+
+
+# ---- the cache: results keyed by dataset fingerprint, query, parameters and viewer ----------------
+
+_CACHE_SIZE = 256
+_cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _freeze(value: object) -> object:
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def run_query(ds: Dataset, name: str, viewer: Viewer = EVERYONE, **params: object) -> pd.DataFrame:
+    """db.run through the result cache; callers get their own copy."""
+    key = (ds.fingerprint, name, viewer, tuple(sorted((k, _freeze(v)) for k, v in params.items())))
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit.copy()
+    result = db.run(ds, name, viewer, **params)
+    with _cache_lock:
+        _cache[key] = result
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return result.copy()
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+# ---- named queries -------------------------------------------------------------------------------
+
+def overview_kpis(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Headline figures for the period: one row (see queries/overview_kpis.sql)."""
+    return run_query(ds, "overview_kpis", viewer, **f.event_params())
+
+
+def overview_daily(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Day-by-day trend of the period, empty days included."""
+    return run_query(ds, "overview_daily", viewer, **f.event_params())
+
+
+def order_attribution(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Orders of the period with the click that earned each."""
+    return run_query(ds, "order_attribution", viewer, **f.event_params())
+
+
+def influencer_list(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Influencers the viewer may pick, with fans and tier at the period end."""
+    return run_query(ds, "influencer_list", viewer, at=f.period.end_ts)
+
+
+def dataset_span(ds: Dataset, f: Filters | None = None, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """First and last local day of activity (one row; nulls when there is none)."""
+    return run_query(ds, "dataset_span", viewer)
+
+
+def span_period(ds: Dataset, viewer: Viewer = EVERYONE) -> Period | None:
+    """The dataset's whole span as a Period, or None for a dataset without activity."""
+    row = dataset_span(ds, viewer=viewer).iloc[0]
+    if pd.isna(row["first_day"]) or pd.isna(row["last_day"]):
+        return None
+    return Period(pd.Timestamp(row["first_day"]).date(), pd.Timestamp(row["last_day"]).date())
+
+
+# The command line's `query NAME` and the exports reach every named query through this table.
+QUERIES: dict[str, Callable[[Dataset, Filters, Viewer], pd.DataFrame]] = {
+    "overview_kpis": overview_kpis,
+    "overview_daily": overview_daily,
+    "order_attribution": order_attribution,
+    "influencer_list": influencer_list,
+    "dataset_span": dataset_span,
+}

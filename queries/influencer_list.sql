@@ -1,0 +1,26 @@
+-- influencer_list: the influencers a viewer may pick, with their size at a moment.
+-- grain: one row per influencer.
+-- params: $at TIMESTAMP (fans are counted at this moment: the period end), $viewer_influencers BIGINT[] /
+--         $viewer_merchants BIGINT[] (null = all)
+-- columns: influencer_id, name, category, tier (as exported, else derived from fans at $at), account_type,
+--          mcn_id, fans
+with fan_counts as (
+    select f.influencer_id, count(*) as fans
+    from fans f
+    where is_fan_at(f.followed_at, f.unfollowed_at, $at)
+    group by f.influencer_id
+)
+select i.influencer_id, i.name, i.category,
+       coalesce(i.tier, case when coalesce(fc.fans, 0) >= 1000000 then 'head'
+                             when coalesce(fc.fans, 0) >= 100000 then 'waist'
+                             else 'tail' end) as tier,
+       i.account_type, i.mcn_id,
+       coalesce(fc.fans, 0) as fans
+from influencers i
+left join fan_counts fc on fc.influencer_id = i.influencer_id
+where visible_influencer(i.influencer_id, $viewer_influencers)
+  -- A merchant sees the influencers whose posts moved its products.
+  and ($viewer_merchants is null or i.influencer_id in (
+      select p.influencer_id from clicks c join posts p on p.post_id = c.post_id
+      where visible_product(c.product_id, $viewer_merchants)))
+order by fans desc, i.influencer_id

@@ -1,0 +1,52 @@
+-- overview_kpis: the headline figures of the Overview screen for one period.
+-- grain: one row.
+-- params: $from TIMESTAMP (period start, local), $to TIMESTAMP (period end, exclusive), $window INTERVAL,
+--         $influencers BIGINT[] (empty = all), $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all)
+-- columns: fans_start, fans_end, new_fans, lost_fans, clicks, clickers, orders, buyers, gmv, net_gmv,
+--          refunded_orders, cvr, aov
+-- Fans are follow relations of the chosen influencers (a user following two counts twice); clicks are
+-- clicks on their posts in the period; orders are orders in the period attributed to their posts.
+with follows as (
+    select f.followed_at, f.unfollowed_at
+    from fans f
+    where chosen(f.influencer_id, $influencers)
+      and visible_influencer(f.influencer_id, $viewer_influencers)
+),
+fan_figures as (
+    select count(*) filter (where is_fan_at(followed_at, unfollowed_at, $from)) as fans_start,
+           count(*) filter (where is_fan_at(followed_at, unfollowed_at, $to)) as fans_end,
+           count(*) filter (where followed_at >= $from and followed_at < $to) as new_fans,
+           count(*) filter (where unfollowed_at >= $from and unfollowed_at < $to) as lost_fans
+    from follows
+),
+click_figures as (
+    select count(*) as clicks, count(distinct c.user_id) as clickers
+    from clicks c
+    join posts p on p.post_id = c.post_id
+    where c.clicked_at >= $from and c.clicked_at < $to
+      and chosen(p.influencer_id, $influencers)
+      and visible_influencer(p.influencer_id, $viewer_influencers)
+      and visible_product(c.product_id, $viewer_merchants)
+),
+order_figures as (
+    select count(*) as orders,
+           count(distinct a.user_id) as buyers,
+           coalesce(sum(a.amount), 0) as gmv,
+           coalesce(sum(a.net_amount), 0) as net_gmv,
+           count(*) filter (where a.refunded) as refunded_orders
+    from attributed_orders($window) a
+    where a.ordered_at >= $from and a.ordered_at < $to
+      and a.influencer_id is not null
+      and chosen(a.influencer_id, $influencers)
+      and visible_influencer(a.influencer_id, $viewer_influencers)
+      and visible_product(a.product_id, $viewer_merchants)
+)
+select ff.fans_start, ff.fans_end, ff.new_fans, ff.lost_fans,
+       cf.clicks, cf.clickers,
+       of.orders, of.buyers,
+       cast(of.gmv as decimal(18, 2)) as gmv,
+       cast(of.net_gmv as decimal(18, 2)) as net_gmv,
+       of.refunded_orders,
+       of.orders / nullif(cf.clicks, 0) as cvr,
+       cast(of.gmv / nullif(of.orders, 0) as decimal(18, 2)) as aov
+from fan_figures ff, click_figures cf, order_figures of
