@@ -107,6 +107,18 @@ EXPECTED = {
 }
 
 
+ARROW_TYPES = {
+    "bigint": pa.int64(), "smallint": pa.int16(), "integer": pa.int32(), "varchar": pa.string(),
+    "timestamp": pa.timestamp("us"), "decimal": pa.decimal128(14, 2), "double": pa.float64(),
+    "list_varchar": pa.list_(pa.string()), "list_bigint": pa.list_(pa.int64()),
+}
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """The contract's columns of `table` as an Arrow schema (naive timestamps), for writers and tests."""
+    return pa.schema([pa.field(c.name, ARROW_TYPES[c.kind], c.nullable) for c in TABLES[table].columns])
+
+
 @dataclass(frozen=True)
 class Problem:
     """One finding about a dataset; `code` selects the sentence in the i18n catalogue."""

@@ -176,9 +176,11 @@ def run(ds: Dataset, name: str, viewer: Viewer = EVERYONE, **params: object) -> 
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:
-    # Money arrives as DECIMAL with 2 places; screens, charts and exports want plain numbers.
+    # Money arrives as DECIMAL with 2 places, sums of counts as DECIMAL(38,0): screens, charts and
+    # exports want plain numbers.
     for i, f in enumerate(table.schema):
         if pa.types.is_decimal(f.type):
-            table = table.set_column(i, f.name, table.column(i).cast(pa.float64()))
+            target = pa.int64() if f.type.scale == 0 else pa.float64()
+            table = table.set_column(i, f.name, table.column(i).cast(target))
     # Counts stay integers when a NULL is among them (pandas' nullable Int64), never floats.
     return table.to_pandas(types_mapper=lambda t: pd.Int64Dtype() if pa.types.is_integer(t) else None)
