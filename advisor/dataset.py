@@ -315,3 +315,99 @@ def open_dataset(path: str | Path, tz: str = DEFAULT_TZ) -> Dataset:
     ds = Dataset(path=root.resolve(), tz=tz, files=files, hive=hive, tz_aware=tz_aware, warnings=problems)
     ds.fingerprint = fingerprint(root, files, tz)
     return ds
+
+
+# ---- integrity rules (CONTRACT.md, Integrity rules); run by db.check_integrity ---------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """Rows of `table` for which `violates` (a predicate over contract columns) holds break the rule."""
+
+    code: str
+    severity: str
+    table: str
+    column: str
+    violates: str
+    detail: str = ""
+
+
+# What identifies a row of each table in an example.
+ROW_LABEL = {"influencers": "influencer_id", "fans": "fan_id", "posts": "post_id", "clicks": "user_id",
+             "orders": "order_id", "campaigns": "campaign_id", "products": "product_id",
+             "merchants": "merchant_id"}
+
+KEYS = {"influencers": "influencer_id", "posts": "post_id", "orders": "order_id", "campaigns": "campaign_id",
+        "products": "product_id", "merchants": "merchant_id"}
+
+# (table, column) -> (referenced table, its key); a dangling id is reported and left out of figures.
+REFERENCES = {
+    ("fans", "influencer_id"): ("influencers", "influencer_id"),
+    ("posts", "influencer_id"): ("influencers", "influencer_id"),
+    ("clicks", "post_id"): ("posts", "post_id"),
+    ("clicks", "product_id"): ("products", "product_id"),
+    ("orders", "product_id"): ("products", "product_id"),
+    ("campaigns", "influencer_id"): ("influencers", "influencer_id"),
+    ("campaigns", "post_id"): ("posts", "post_id"),
+    ("campaigns", "buyer_merchant_id"): ("merchants", "merchant_id"),
+    ("products", "merchant_id"): ("merchants", "merchant_id"),
+}
+
+NON_NEGATIVE = {"posts": ("impressions", "reads", "reposts", "comments", "likes"), "orders": ("amount",),
+                "campaigns": ("spend", "impressions"), "products": ("price",)}
+
+
+def _rules() -> list[Rule]:
+    rules = [Rule("null_required", "error", t.name, c.name, c.name + " is null")
+             for t in TABLES.values() for c in t.columns if not c.nullable]
+    rules += [Rule("negative", "error", t, c, c + " < 0") for t, cols in NON_NEGATIVE.items() for c in cols]
+    rules += [
+        Rule("out_of_range", "error", "orders", "quantity", "quantity < 1", "quantity ≥ 1"),
+        Rule("out_of_range", "error", "fans", "unfollowed_at", "unfollowed_at < followed_at",
+             "unfollowed_at ≥ followed_at"),
+        Rule("out_of_range", "error", "campaigns", "end_at", "end_at < start_at", "end_at ≥ start_at"),
+        Rule("out_of_range", "error", "products", "commission_rate", "commission_rate not between 0 and 0.9",
+             "0 … 0.9"),
+        Rule("out_of_range", "warning", "orders", "refunded_at", "refunded_at < ordered_at",
+             "refunded_at ≥ ordered_at"),
+        Rule("out_of_range", "warning", "fans", "city_tier", "city_tier not between 1 and 5", "1 … 5"),
+        Rule("out_of_range", "warning", "fans", "birth_year", "birth_year not between 1900 and 2030",
+             "1900 … 2030"),
+    ]
+    for (table, column), known in ENUMS.items():
+        listed = ", ".join("'" + v + "'" for v in known)
+        rules.append(Rule("unknown_enum", "warning", table, column, column + " not in (" + listed + ")"))
+    return rules
+
+
+RULES: tuple[Rule, ...] = tuple(_rules())
+
+
+@dataclass
+class Report:
+    """What validate found: the opened dataset (None when it could not be opened) and every problem."""
+
+    dataset: Dataset | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def validate(path: str | Path, tz: str = DEFAULT_TZ) -> Report:
+    """The whole contract: exports and schemas, then the integrity rules over the data itself."""
+    from advisor import db  # db builds on this module; the rules run there, where SQL runs
+
+    try:
+        ds = open_dataset(path, tz)
+    except DatasetError as exc:
+        return Report(None, exc.problems)
+    return Report(ds, ds.warnings + db.check_integrity(ds))

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from advisor.dataset import TABLES, Dataset
+from advisor.dataset import KEYS, REFERENCES, ROW_LABEL, RULES, TABLES, Dataset, Problem
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 MACROS = "_macros"
@@ -102,12 +102,15 @@ def _open(ds: Dataset) -> duckdb.DuckDBPyConnection:
     con.execute("SET enable_external_access = false")
     for name in TABLES:
         if ds.has(name):
-            rel = con.read_parquet([str(p) for p in ds.files[name]], hive_partitioning=ds.hive[name],
-                                   union_by_name=True)
-            rel.project(ds.select_list(name)).create_view(name)
+            # `_file` names the Parquet file of each row, so problems can point at it.
+            rel = con.sql("select * from read_parquet($files, hive_partitioning = $hive, union_by_name = true, "
+                          "filename = '_file')",
+                          params={"files": [str(p) for p in ds.files[name]], "hive": ds.hive[name]})
+            rel.project(ds.select_list(name) + ", _file").create_view(name)
         else:
             # A missing optional table reads as empty, so every query can name it.
-            con.sql(ds.empty_select_list(name).join(("select ", " where false"))).create_view(name)
+            con.sql("select " + ds.empty_select_list(name) + ", cast(null as varchar) as _file where false"
+                    ).create_view(name)
     con.execute((QUERY_DIR / f"{MACROS}.sql").read_text(encoding="utf-8"))
     con.execute("SET max_execution_time = $ms", {"ms": int(MAX_SECONDS * 1000)})
     con.execute("SET lock_configuration = true")
@@ -184,3 +187,57 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
             table = table.set_column(i, f.name, table.column(i).cast(target))
     # Counts stay integers when a NULL is among them (pandas' nullable Int64), never floats.
     return table.to_pandas(types_mapper=lambda t: pd.Int64Dtype() if pa.types.is_integer(t) else None)
+
+
+# ---- integrity (CONTRACT.md, Integrity rules) ------------------------------------------------------
+
+_integrity: dict[str, list[Problem]] = {}
+
+
+def check_integrity(ds: Dataset) -> list[Problem]:
+    """Every integrity rule of the contract over the dataset's views; cached per dataset fingerprint."""
+    with _lock:
+        if ds.fingerprint in _integrity:
+            return list(_integrity[ds.fingerprint])
+    cur = connect(ds).cursor()
+    problems: list[Problem] = []
+    try:
+        for rule in RULES:
+            if ds.has(rule.table):
+                shown = rule.column if rule.code == "unknown_enum" else ROW_LABEL[rule.table]
+                rel = cur.table(rule.table).filter(rule.violates)
+                problems += _findings(ds, rel, shown, rule.code, rule.severity, rule.table, rule.column, rule.detail)
+        for table, key in KEYS.items():
+            if ds.has(table):
+                rel = (cur.table(table).filter(key + " is not null")
+                       .aggregate(key + ", count(*) as n, min(_file) as _file", key).filter("n > 1"))
+                problems += _findings(ds, rel, key, "duplicate_key", "error", table, key)
+        for (table, column), (parent, key) in REFERENCES.items():
+            if ds.has(table) and ds.has(parent):
+                known = cur.table(parent).filter(key + " is not null").project(key + " as _known")
+                rel = cur.table(table).filter(column + " is not null").join(known, column + " = _known", how="anti")
+                problems += _findings(ds, rel, column, "unknown_reference", "warning", table, column,
+                                      parent + "." + key)
+    except duckdb.Error as exc:
+        # A value that cannot be cast to the contract's type surfaces here first.
+        problems.append(Problem("cast_failed", "error", detail=str(exc).splitlines()[0][:300]))
+    finally:
+        cur.close()
+    with _lock:
+        _integrity[ds.fingerprint] = problems
+    return list(problems)
+
+
+def _findings(ds: Dataset, rel: duckdb.DuckDBPyRelation, shown: str, code: str, severity: str, table: str,
+              column: str, detail: str = "") -> list[Problem]:
+    """Count the rows of `rel` and describe up to five of them; nothing when there are none."""
+    [(n, examples, files)] = rel.aggregate(
+        "count(*), list(distinct coalesce(cast(" + shown + " as varchar), 'null'))[1:5], list(distinct _file)[1:3]"
+    ).fetchall()
+    if not n:
+        return []
+    root = str(ds.path) + os.sep
+    names = ", ".join(f.removeprefix(root) for f in files if f) or table
+    shown_examples = ", ".join(examples) if code == "unknown_enum" else ", ".join(shown + "=" + e for e in examples)
+    return [Problem(code, severity, table=table, file=names, column=column, count=int(n), examples=shown_examples,
+                    detail=detail)]
