@@ -93,10 +93,10 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from advisor import demo
-
     if args.out.exists():
         raise UsageError(f"{args.out} exists; demo writes a new folder")
+    from advisor import demo
+
     out = demo.generate(args.out, scale=args.scale, seed=args.seed)
     print(f"wrote {args.scale} dataset to {out}")
     return EXIT_OK

@@ -168,8 +168,15 @@ class Dataset:
     def select_list(self, table: str) -> str:
         """Projection from raw Parquet columns to the contract's names and types (identifiers from TABLES only)."""
         # Time-zone aware columns become wall-clock time of the dataset's zone through the
-        # connection's TimeZone setting (db.py), so the zone never appears in SQL text.
-        return ", ".join(f"cast({c.name} as {SQL_TYPES[c.kind]}) as {c.name}" for c in TABLES[table].columns)
+        # connection's TimeZone setting (db.py), so the zone never appears in SQL text; the detour
+        # through TIMESTAMPTZ also covers nanosecond instants, which have no direct cast.
+        items = []
+        for c in TABLES[table].columns:
+            source = c.name
+            if c.kind == "timestamp" and self.tz_aware.get((table, c.name)):
+                source = "cast(" + c.name + " as TIMESTAMPTZ)"
+            items.append(f"cast({source} as {SQL_TYPES[c.kind]}) as {c.name}")
+        return ", ".join(items)
 
     def empty_select_list(self, table: str) -> str:
         return ", ".join(f"cast(null as {SQL_TYPES[c.kind]}) as {c.name}" for c in TABLES[table].columns)
@@ -198,6 +205,26 @@ def _kind_accepts(kind: str, t: pa.DataType, nullable: bool) -> bool:
             return False
         return _kind_accepts(kind[5:], t.value_type, True)
     return False
+
+
+INT_RANGES = {"smallint": (-(2**15), 2**15 - 1), "integer": (-(2**31), 2**31 - 1)}
+
+
+def _out_of_range(meta: pq.FileMetaData, column: str, low: int, high: int) -> int | None:
+    """A value outside [low, high] according to the row groups' statistics, if any."""
+    leaves = [meta.schema.column(i).path for i in range(meta.num_columns)]
+    if column not in leaves:
+        return None
+    index = leaves.index(column)
+    for g in range(meta.num_row_groups):
+        stats = meta.row_group(g).column(index).statistics
+        if stats is None or not stats.has_min_max:
+            continue
+        if stats.min < low:
+            return stats.min
+        if stats.max > high:
+            return stats.max
+    return None
 
 
 def _display_type(t: pa.DataType) -> str:
@@ -278,6 +305,11 @@ def check_schemas(root: Path, files: dict[str, list[Path]]) -> tuple[dict[tuple[
                     problems.append(Problem("wrong_type", "error", table=name, file=rel, column=col.name,
                                             expected=EXPECTED[col.kind], found=_display_type(t)))
                     continue
+                if col.kind in INT_RANGES and _is_int(t):
+                    bad = _out_of_range(meta, col.name, *INT_RANGES[col.kind])
+                    if bad is not None:
+                        problems.append(Problem("cast_failed", "error", table=name, file=rel, column=col.name,
+                                                expected=SQL_TYPES[col.kind], detail=f"value {bad}"))
                 if col.kind == "timestamp" and not pa.types.is_null(t):
                     aware = t.tz is not None
                     key = (name, col.name)

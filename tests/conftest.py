@@ -54,3 +54,47 @@ def empty_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _close_connections() -> None:
     yield
     db.forget()
+
+
+def write_minimal_dataset(path: Path) -> Path:
+    """A small valid dataset written by hand (two influencers, a tie, a refund, a tz-aware column)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    T = dt.datetime
+    path.mkdir(parents=True, exist_ok=True)
+
+    def write(name: str, columns: dict) -> None:
+        schema = arrow_schema(name)
+        if name == "orders":  # instants: the contract allows time-zone aware columns
+            schema = schema.set(schema.get_field_index("ordered_at"), pa.field("ordered_at", pa.timestamp("us", "UTC")))
+        pq.write_table(pa.table(columns, schema=schema), path / f"{name}.parquet")
+
+    write("influencers", {"influencer_id": [1, 2], "name": ["小美<b>粗体</b>", "阿强🐱"],
+                          "category": ["beauty", "military"], "tier": [None, "tail"],
+                          "account_type": ["shop_owner", "media"], "mcn_id": [None, 5],
+                          "created_at": [T(2025, 1, 1), T(2025, 1, 1)]})
+    write("fans", {"influencer_id": [1, 1, 2], "fan_id": [10, 11, 10],
+                   "followed_at": [T(2026, 3, 1), T(2026, 3, 2, 12), T(2026, 2, 1)],
+                   "unfollowed_at": [None, T(2026, 3, 3), None], "gender": ["f", None, "f"],
+                   "birth_year": [1995, None, 1995], "province": ["广东", None, "广东"], "city": ["深圳", None, "深圳"],
+                   "city_tier": [1, None, 1], "device": ["ios", None, "ios"],
+                   "interests": [["beauty"], None, ["beauty"]], "source": ["organic", "fan_headline", "organic"]})
+    write("posts", {"post_id": [100, 101], "influencer_id": [1, 2],
+                    "posted_at": [T(2026, 3, 1, 20), T(2026, 3, 1, 21)], "content_type": ["video", "image"],
+                    "category": [None, None], "title": ["新品试色", None], "product_ids": [[7], [7]],
+                    "impressions": [1000, 0], "reads": [100, 0], "reposts": [1, 0], "comments": [2, 0],
+                    "likes": [3, 0]})
+    write("clicks", {"clicked_at": [T(2026, 3, 1, 21), T(2026, 3, 1, 21)], "user_id": [10, 10],
+                     "post_id": [100, 101], "product_id": [7, 7], "channel": ["organic", "organic"],
+                     "campaign_id": [None, None], "device": ["ios", "ios"]})
+    write("orders", {"order_id": [1, 2], "ordered_at": [T(2026, 3, 1, 14, tzinfo=dt.UTC), T(2026, 3, 2, 1, tzinfo=dt.UTC)],
+                     "user_id": [10, 10], "product_id": [7, 7], "quantity": [1, 2],
+                     "amount": [Decimal("99.90"), Decimal("10.00")], "status": ["paid", "refunded"],
+                     "refunded_at": [None, T(2026, 3, 3)]})
+    return path
+
+
+@pytest.fixture
+def minimal_dataset(tmp_path: Path) -> Path:
+    return write_minimal_dataset(tmp_path / "ds")
