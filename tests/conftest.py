@@ -88,7 +88,8 @@ def write_minimal_dataset(path: Path) -> Path:
     write("clicks", {"clicked_at": [T(2026, 3, 1, 21), T(2026, 3, 1, 21)], "user_id": [10, 10],
                      "post_id": [100, 101], "product_id": [7, 7], "channel": ["organic", "organic"],
                      "campaign_id": [None, None], "device": ["ios", "ios"]})
-    write("orders", {"order_id": [1, 2], "ordered_at": [T(2026, 3, 1, 14, tzinfo=dt.UTC), T(2026, 3, 2, 1, tzinfo=dt.UTC)],
+    write("orders", {"order_id": [1, 2],
+                     "ordered_at": [T(2026, 3, 1, 14, tzinfo=dt.UTC), T(2026, 3, 2, 1, tzinfo=dt.UTC)],
                      "user_id": [10, 10], "product_id": [7, 7], "quantity": [1, 2],
                      "amount": [Decimal("99.90"), Decimal("10.00")], "status": ["paid", "refunded"],
                      "refunded_at": [None, T(2026, 3, 3)]})
