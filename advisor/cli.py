@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return {"demo": _demo, "validate": _validate, "query": _query}[args.command](args)
-    except UsageError as exc:
+    except (UsageError, metrics.ParameterError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (QueryError, dataset.DatasetError, OSError, ValueError) as exc:

@@ -134,7 +134,10 @@ def _checked_sql(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """The query text, once shown to be a single SELECT: nothing run here can write or configure."""
     sql = read_query(name)
     if _checked.get(name) != sql:
-        statements = con.extract_statements(sql)
+        try:
+            statements = con.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise QueryError(f"query {name} does not parse: {str(exc).splitlines()[0]}") from None
         if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
             raise QueryError(f"query {name} must be exactly one SELECT statement")
         _checked[name] = sql

@@ -19,6 +19,10 @@ MIN_WINDOW = dt.timedelta(hours=1)
 MAX_WINDOW = dt.timedelta(days=30)
 
 
+class ParameterError(ValueError):
+    """A filter value a query cannot take; the message says which values it can."""
+
+
 @dataclass(frozen=True)
 class Period:
     """Whole local days [start, end], both included (CONTRACT.md, Time)."""
@@ -141,6 +145,49 @@ def span_period(ds: Dataset, viewer: Viewer = EVERYONE) -> Period | None:
     return Period(pd.Timestamp(row["first_day"]).date(), pd.Timestamp(row["last_day"]).date())
 
 
+AUDIENCE_DIMS = ("gender", "age_band", "province", "city_tier", "device", "interest", "source")
+
+
+def audience_summary(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Fans at start and end, new, lost, engaged and buying fans per influencer."""
+    return run_query(ds, "audience_summary", viewer, **f.event_params())
+
+
+def audience_breakdown(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Fans at the period end by bucket of `f.dim` (one of AUDIENCE_DIMS) per influencer."""
+    return run_query(ds, "audience_breakdown", viewer, to=f.period.end_ts, dim=_dim(f, "audience_breakdown"),
+                     influencers=list(f.influencers))
+
+
+def _dim(f: Filters, query: str) -> str:
+    if f.dim not in AUDIENCE_DIMS:
+        raise ParameterError(f"{query} needs --dim, one of: {', '.join(AUDIENCE_DIMS)}")
+    return f.dim
+
+
+def audience_daily(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """New, lost and net fans per influencer and day, new fans split by follow source."""
+    return run_query(ds, "audience_daily", viewer, **{"from": f.period.start_ts, "to": f.period.end_ts},
+                     influencers=list(f.influencers))
+
+
+def audience_tgi(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """TGI of every bucket of `f.dim` against the influencer's category audience."""
+    return run_query(ds, "audience_tgi", viewer, to=f.period.end_ts, dim=_dim(f, "audience_tgi"),
+                     influencers=list(f.influencers))
+
+
+def audience_active_hours(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Fans' clicks by weekday and hour of the dataset's time zone."""
+    return run_query(ds, "audience_active_hours", viewer, **{"from": f.period.start_ts, "to": f.period.end_ts},
+                     influencers=list(f.influencers))
+
+
+def audience_quality(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Dormant, burst and unknown-profile shares of the audience at the period end, and the 0-100 score."""
+    return run_query(ds, "audience_quality", viewer, to=f.period.end_ts, influencers=list(f.influencers))
+
+
 # The command line's `query NAME` and the exports reach every named query through this table.
 QUERIES: dict[str, Callable[[Dataset, Filters, Viewer], pd.DataFrame]] = {
     "overview_kpis": overview_kpis,
@@ -148,4 +195,10 @@ QUERIES: dict[str, Callable[[Dataset, Filters, Viewer], pd.DataFrame]] = {
     "order_attribution": order_attribution,
     "influencer_list": influencer_list,
     "dataset_span": dataset_span,
+    "audience_summary": audience_summary,
+    "audience_breakdown": audience_breakdown,
+    "audience_daily": audience_daily,
+    "audience_tgi": audience_tgi,
+    "audience_active_hours": audience_active_hours,
+    "audience_quality": audience_quality,
 }

@@ -15,6 +15,14 @@ create or replace macro visible_influencer(id, scope) as
 create or replace macro visible_product(pid, scope) as
     scope is null or pid in (select p.product_id from products p where list_contains(scope, p.merchant_id));
 
+-- An influencer a viewer may see: in its influencer scope and, for a merchant, one whose posts moved
+-- the merchant's products.
+create or replace macro visible_account(id, influencer_scope, merchant_scope) as
+    visible_influencer(id, influencer_scope)
+    and (merchant_scope is null or id in (
+        select p.influencer_id from clicks c join posts p on p.post_id = c.post_id
+        where visible_product(c.product_id, merchant_scope)));
+
 -- The optional influencer filter of every screen: an empty list means all.
 create or replace macro chosen(id, ids) as
     len(ids) = 0 or list_contains(ids, id);
@@ -50,3 +58,34 @@ select lc.order_id, lc.ordered_at, lc.user_id, lc.product_id, lc.quantity, lc.am
        case when lc.attributed then p.influencer_id end as influencer_id
 from latest_click lc
 left join posts p on p.post_id = lc.post_id;
+
+-- Age band of a fan, by the age reached in the year of the period's last day (`period_end` is exclusive).
+create or replace macro age_band(birth_year, period_end) as
+    case
+        when birth_year is null then null
+        when year(period_end - interval 1 day) - birth_year < 18 then '<18'
+        when year(period_end - interval 1 day) - birth_year < 25 then '18-24'
+        when year(period_end - interval 1 day) - birth_year < 30 then '25-29'
+        when year(period_end - interval 1 day) - birth_year < 35 then '30-34'
+        when year(period_end - interval 1 day) - birth_year < 40 then '35-39'
+        when year(period_end - interval 1 day) - birth_year < 50 then '40-49'
+        else '50+'
+    end;
+
+-- The buckets a follow falls in along one profile dimension: one bucket, 'unknown' for null, except
+-- interest, where a fan counts once per distinct tag.
+create or replace macro fan_buckets(dim, gender, birth_year, province, city_tier, device, source, interests,
+                                    period_end) as
+    case
+        when dim = 'interest' then
+            case when len(list_filter(coalesce(interests, []), lambda x: x is not null)) = 0 then ['unknown']
+                 else list_distinct(list_filter(interests, lambda x: x is not null)) end
+        else [coalesce(case dim
+            when 'gender' then gender
+            when 'age_band' then age_band(birth_year, period_end)
+            when 'province' then province
+            when 'city_tier' then cast(city_tier as varchar)
+            when 'device' then device
+            when 'source' then source
+        end, 'unknown')]
+    end;

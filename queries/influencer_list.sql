@@ -18,9 +18,5 @@ select i.influencer_id, i.name, i.category,
        coalesce(fc.fans, 0) as fans
 from influencers i
 left join fan_counts fc on fc.influencer_id = i.influencer_id
-where visible_influencer(i.influencer_id, $viewer_influencers)
-  -- A merchant sees the influencers whose posts moved its products.
-  and ($viewer_merchants is null or i.influencer_id in (
-      select p.influencer_id from clicks c join posts p on p.post_id = c.post_id
-      where visible_product(c.product_id, $viewer_merchants)))
+where visible_account(i.influencer_id, $viewer_influencers, $viewer_merchants)
 order by fans desc, i.influencer_id

@@ -1,0 +1,66 @@
+-- audience_daily: each chosen influencer's audience day by day, with where the new fans came from.
+-- grain: one row per influencer × local day in [$from, $to) (empty days included).
+-- params: $from TIMESTAMP, $to TIMESTAMP (exclusive), $influencers BIGINT[] (empty = all),
+--         $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all)
+-- columns: influencer_id, day, new_fans, lost_fans, net_fans, fans_end, new_organic, new_fan_headline,
+--          new_passerby_to_fan, new_account_recommend, new_other
+-- fans_end: fans at the end of the day (00:00 of the next day); new_<source> split new_fans by the
+-- follow's source (unknown sources count as other).
+with picked as (
+    select i.influencer_id
+    from influencers i
+    where chosen(i.influencer_id, $influencers)
+      and visible_account(i.influencer_id, $viewer_influencers, $viewer_merchants)
+),
+days as (
+    select k.influencer_id, cast(d as timestamp) as day
+    from picked k, generate_series($from, $to - interval 1 day, interval 1 day) g(d)
+),
+follows as (
+    select f.influencer_id, f.followed_at, f.unfollowed_at, f.source
+    from fans f
+    join picked using (influencer_id)
+),
+fan_steps as (
+    select influencer_id, ceil_day(followed_at) as boundary, 1 as step from follows where followed_at <= $to
+    union all
+    select influencer_id, ceil_day(unfollowed_at), -1 from follows where unfollowed_at <= $to
+),
+fans_at_start as (
+    select influencer_id, sum(step) as fans from fan_steps where boundary <= $from group by influencer_id
+),
+step_days as (
+    select influencer_id, boundary - interval 1 day as day, sum(step) as step
+    from fan_steps where boundary > $from group by all
+),
+new_days as (
+    select influencer_id, date_trunc('day', followed_at) as day,
+           count(*) as new_fans,
+           count(*) filter (where source = 'organic') as new_organic,
+           count(*) filter (where source = 'fan_headline') as new_fan_headline,
+           count(*) filter (where source = 'passerby_to_fan') as new_passerby_to_fan,
+           count(*) filter (where source = 'account_recommend') as new_account_recommend
+    from follows where followed_at >= $from and followed_at < $to group by all
+),
+lost_days as (
+    select influencer_id, date_trunc('day', unfollowed_at) as day, count(*) as lost_fans
+    from follows where unfollowed_at >= $from and unfollowed_at < $to group by all
+)
+select d.influencer_id, d.day,
+       coalesce(n.new_fans, 0) as new_fans,
+       coalesce(l.lost_fans, 0) as lost_fans,
+       coalesce(n.new_fans, 0) - coalesce(l.lost_fans, 0) as net_fans,
+       cast(coalesce(s.fans, 0) + sum(coalesce(sd.step, 0)) over (
+           partition by d.influencer_id order by d.day rows unbounded preceding) as bigint) as fans_end,
+       coalesce(n.new_organic, 0) as new_organic,
+       coalesce(n.new_fan_headline, 0) as new_fan_headline,
+       coalesce(n.new_passerby_to_fan, 0) as new_passerby_to_fan,
+       coalesce(n.new_account_recommend, 0) as new_account_recommend,
+       coalesce(n.new_fans, 0) - coalesce(n.new_organic, 0) - coalesce(n.new_fan_headline, 0)
+         - coalesce(n.new_passerby_to_fan, 0) - coalesce(n.new_account_recommend, 0) as new_other
+from days d
+left join fans_at_start s on s.influencer_id = d.influencer_id
+left join step_days sd on sd.influencer_id = d.influencer_id and sd.day = d.day
+left join new_days n on n.influencer_id = d.influencer_id and n.day = d.day
+left join lost_days l on l.influencer_id = d.influencer_id and l.day = d.day
+order by d.influencer_id, d.day
