@@ -188,6 +188,11 @@ def audience_quality(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.D
     return run_query(ds, "audience_quality", viewer, to=f.period.end_ts, influencers=list(f.influencers))
 
 
+def post_conversion(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Funnel figures per post posted in the period, counted up to the period end."""
+    return run_query(ds, "post_conversion", viewer, **f.event_params())
+
+
 # The command line's `query NAME` and the exports reach every named query through this table.
 QUERIES: dict[str, Callable[[Dataset, Filters, Viewer], pd.DataFrame]] = {
     "overview_kpis": overview_kpis,
@@ -201,4 +206,5 @@ QUERIES: dict[str, Callable[[Dataset, Filters, Viewer], pd.DataFrame]] = {
     "audience_tgi": audience_tgi,
     "audience_active_hours": audience_active_hours,
     "audience_quality": audience_quality,
+    "post_conversion": post_conversion,
 }
