@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--window-days", type=float, default=7.0,
                    help="attribution window in days, 1/24 (one hour) to 30; default 7")
     q.add_argument("--dim", help="breakdown dimension, for queries that take one")
+    q.add_argument("--post", type=int, metavar="ID", help="post id, for the post drill-down queries")
     q.add_argument("--k", type=int, default=5, help="smallest cohort published (never below 3)")
     q.add_argument("--format", choices=("csv", "json", "parquet"), default="csv")
     q.add_argument("--out", type=Path, help="file to write (default: standard output)")
@@ -135,7 +136,8 @@ def _query(args: argparse.Namespace) -> int:
         raise UsageError(f"--to {end} is before --from {start}")
     filters = metrics.Filters(period=metrics.Period(start, end), influencers=tuple(args.influencer),
                               window=window, merchant=args.merchant,
-                              dim=args.dim, k=args.k)
+                              dim=args.dim, k=args.k,
+                              extra=(("post", args.post),) if args.post is not None else ())
     frame = metrics.QUERIES[args.name](ds, filters)
     _write(frame, args.format, args.out)
     return EXIT_OK

@@ -193,6 +193,45 @@ def post_conversion(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.Da
     return run_query(ds, "post_conversion", viewer, **f.event_params())
 
 
+def content_type_summary(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """CTR, CVR and GMV per 1k reads by content type, with the number of posts behind each."""
+    return run_query(ds, "content_type_summary", viewer, **f.event_params())
+
+
+def post_channels(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Clicks and orders of the period's posts by traffic channel and fans vs non-fans."""
+    return run_query(ds, "post_channels", viewer, **f.event_params())
+
+
+def purchase_delay(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Click-to-order delay bands of the period's orders (clicks up to 30 days before)."""
+    return run_query(ds, "purchase_delay", viewer, **{"from": f.period.start_ts, "to": f.period.end_ts},
+                     influencers=list(f.influencers))
+
+
+def _post(f: Filters, query: str) -> int:
+    post = dict(f.extra).get("post")
+    if post is None:
+        raise ParameterError(f"{query} needs --post ID")
+    return int(post)  # type: ignore[call-overload]
+
+
+def post_hourly(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """One post's clicks and orders hour by hour since posting."""
+    return run_query(ds, "post_hourly", viewer, post=_post(f, "post_hourly"), to=f.period.end_ts, window=f.window)
+
+
+def post_products(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """The products one post links, with price, commission and what the post sold."""
+    return run_query(ds, "post_products", viewer, post=_post(f, "post_products"), to=f.period.end_ts,
+                     window=f.window)
+
+
+def post_campaigns(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """The campaigns bought for one post."""
+    return run_query(ds, "post_campaigns", viewer, post=_post(f, "post_campaigns"))
+
+
 # The command line's `query NAME` and the exports reach every named query through this table.
 QUERIES: dict[str, Callable[[Dataset, Filters, Viewer], pd.DataFrame]] = {
     "overview_kpis": overview_kpis,
@@ -207,4 +246,10 @@ QUERIES: dict[str, Callable[[Dataset, Filters, Viewer], pd.DataFrame]] = {
     "audience_active_hours": audience_active_hours,
     "audience_quality": audience_quality,
     "post_conversion": post_conversion,
+    "content_type_summary": content_type_summary,
+    "post_channels": post_channels,
+    "purchase_delay": purchase_delay,
+    "post_hourly": post_hourly,
+    "post_products": post_products,
+    "post_campaigns": post_campaigns,
 }

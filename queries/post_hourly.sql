@@ -1,0 +1,41 @@
+-- post_hourly: one post hour by hour since it was posted: clicks and attributed orders.
+-- grain: one row per hour from the posting hour up to the period end, at most 30 days (720 hours).
+-- params: $post BIGINT, $to TIMESTAMP (period end, exclusive), $window INTERVAL,
+--         $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all)
+-- columns: hour_start, hours_since_post, clicks, orders, gmv
+-- No rows when the post does not exist or the viewer may not see it.
+with the_post as (
+    select p.post_id, p.posted_at
+    from posts p
+    where p.post_id = $post
+      and visible_influencer(p.influencer_id, $viewer_influencers)
+      and posted_at < $to
+),
+hours as (
+    select cast(h as timestamp) as hour_start
+    from the_post tp,
+         generate_series(date_trunc('hour', tp.posted_at),
+                         least($to, tp.posted_at + interval 30 day) - interval 1 microsecond,
+                         interval 1 hour) g(h)
+),
+click_hours as (
+    select date_trunc('hour', c.clicked_at) as hour_start, count(*) as clicks
+    from clicks c join the_post tp on tp.post_id = c.post_id
+    where c.clicked_at < $to and visible_product(c.product_id, $viewer_merchants)
+    group by 1
+),
+order_hours as (
+    select date_trunc('hour', a.ordered_at) as hour_start, count(*) as orders, sum(a.amount) as gmv
+    from attributed_orders($window) a join the_post tp on tp.post_id = a.post_id
+    where a.ordered_at < $to and visible_product(a.product_id, $viewer_merchants)
+    group by 1
+)
+select h.hour_start,
+       date_diff('hour', (select date_trunc('hour', posted_at) from the_post), h.hour_start) as hours_since_post,
+       coalesce(c.clicks, 0) as clicks,
+       coalesce(o.orders, 0) as orders,
+       cast(coalesce(o.gmv, 0) as decimal(18, 2)) as gmv
+from hours h
+left join click_hours c using (hour_start)
+left join order_hours o using (hour_start)
+order by h.hour_start
