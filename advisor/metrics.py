@@ -232,6 +232,11 @@ def post_campaigns(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.Dat
     return run_query(ds, "post_campaigns", viewer, post=_post(f, "post_campaigns"))
 
 
+def campaign_roi(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Cost, attributed return, new fans and the incremental estimate per campaign started in the period."""
+    return run_query(ds, "campaign_roi", viewer, **f.event_params())
+
+
 # The command line's `query NAME` and the exports reach every named query through this table.
 QUERIES: dict[str, Callable[[Dataset, Filters, Viewer], pd.DataFrame]] = {
     "overview_kpis": overview_kpis,
@@ -252,4 +257,5 @@ QUERIES: dict[str, Callable[[Dataset, Filters, Viewer], pd.DataFrame]] = {
     "post_hourly": post_hourly,
     "post_products": post_products,
     "post_campaigns": post_campaigns,
+    "campaign_roi": campaign_roi,
 }
