@@ -98,7 +98,10 @@ def _open(ds: Dataset) -> duckdb.DuckDBPyConnection:
     })
     # TIMESTAMPTZ -> TIMESTAMP casts in the views yield wall-clock time of the dataset's zone.
     con.execute("SET GLOBAL TimeZone = $tz", {"tz": ds.tz})
-    con.execute("SET allowed_directories = $dirs", {"dirs": [str(ds.path) + "/", str(cache) + "/"]})
+    # The exports' own files, by name, are all it may read of the dataset folder: a directory grant
+    # would let a statement create files there. Only single SELECTs run (see run), so nothing writes.
+    con.execute("SET allowed_paths = $files", {"files": [str(p) for paths in ds.files.values() for p in paths]})
+    con.execute("SET allowed_directories = $dirs", {"dirs": [str(cache) + "/"]})
     con.execute("SET enable_external_access = false")
     for name in TABLES:
         if ds.has(name):

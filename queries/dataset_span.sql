@@ -1,22 +1,36 @@
--- dataset_span: the local days the dataset's activity covers, the default period of every screen.
+-- dataset_span: the local days the activity a viewer may see covers, the default period of every screen.
 -- grain: one row.
 -- params: $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all)
--- columns: first_day, last_day (DATE; null when the dataset has no posts, clicks, orders or follows)
+-- columns: first_day, last_day (DATE; null when there is no post, click, order or follow to see)
 -- Activity is posts, clicks and orders; follows only when there is none of those, since follows
--- reach back to long before the exports' window.
+-- reach back to long before the exports' window. An influencer-scoped viewer's orders are those
+-- attributed to its posts within the longest window (30 days).
 with activity as (
-    select min(p.posted_at) as first_at, max(p.posted_at) as last_at from posts p
-    where visible_influencer(p.influencer_id, $viewer_influencers)
+    select min(p.posted_at) as first_at, max(p.posted_at) as last_at
+    from posts p
+    where visible_account(p.influencer_id, $viewer_influencers, $viewer_merchants)
     union all
-    select min(c.clicked_at), max(c.clicked_at) from clicks c
-    where visible_product(c.product_id, $viewer_merchants)
+    select min(c.clicked_at), max(c.clicked_at)
+    from clicks c
+    where ($viewer_influencers is null or c.post_id in (
+              select p.post_id from posts p where visible_influencer(p.influencer_id, $viewer_influencers)))
+      and visible_product(c.product_id, $viewer_merchants)
     union all
-    select min(o.ordered_at), max(o.ordered_at) from orders o
-    where visible_product(o.product_id, $viewer_merchants)
+    select min(o.ordered_at), max(o.ordered_at)
+    from orders o
+    where $viewer_influencers is null
+      and visible_product(o.product_id, $viewer_merchants)
+    union all
+    select min(a.ordered_at), max(a.ordered_at)
+    from attributed_orders(interval 30 day) a
+    where $viewer_influencers is not null
+      and visible_influencer(a.influencer_id, $viewer_influencers)
+      and visible_product(a.product_id, $viewer_merchants)
 ),
 follows as (
-    select min(f.followed_at) as first_at, max(f.followed_at) as last_at from fans f
-    where visible_influencer(f.influencer_id, $viewer_influencers)
+    select min(f.followed_at) as first_at, max(f.followed_at) as last_at
+    from fans f
+    where visible_account(f.influencer_id, $viewer_influencers, $viewer_merchants)
 )
 select cast(coalesce(min(a.first_at), (select first_at from follows)) as date) as first_day,
        cast(coalesce(max(a.last_at), (select last_at from follows)) as date) as last_day

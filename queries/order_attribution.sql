@@ -10,7 +10,7 @@ select a.order_id, a.ordered_at, a.user_id, a.product_id, a.quantity,
        cast(a.net_amount as decimal(18, 2)) as net_amount,
        a.status, a.refunded, a.attributed, a.clicked_at, a.post_id, a.influencer_id, a.channel,
        a.campaign_id,
-       date_diff('minute', a.clicked_at, a.ordered_at) as lag_minutes
+       date_sub('minute', a.clicked_at, a.ordered_at) as lag_minutes
 from attributed_orders($window) a
 where a.ordered_at >= $from and a.ordered_at < $to
   and chosen(a.influencer_id, $influencers)
