@@ -101,8 +101,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sidebar.period": ("统计周期", "Period"),
     "sidebar.dates": ("日期范围", "Date range"),
     "sidebar.influencers": ("达人", "Influencers"),
-    "sidebar.influencers_placeholder": ("全部达人(输入名称搜索)", "All influencers (type a name to search)"),
-    "sidebar.influencers_help": ("不选即为全部达人。", "Leave empty for all influencers."),
+    "sidebar.influencers_placeholder": ("全部达人", "All influencers"),
+    "sidebar.influencers_help": ("输入名称即可搜索;不选即为全部达人。", "Type a name to search; leave empty for all "
+                                                                              "influencers."),
     "sidebar.influencer_option": ("{name} · {category} · {tier} · {fans} 粉丝", "{name} · {category} · {tier} · "
                                   "{fans} fans"),
     "sidebar.window": ("归因窗口", "Attribution window"),
@@ -111,10 +112,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "An order goes to the same user's latest click on the same product before it, "
                             "if that click lies within the window; otherwise it is a store sale credited to no "
                             "influencer."),
-    "sidebar.language": ("语言", "Language"),
+    "sidebar.language": ("语言 · Language", "Language · 语言"),
     "sidebar.dataset": ("数据集", "Dataset"),
-    "sidebar.dataset_line": ("{name} · 时区 {tz}", "{name} · time zone {tz}"),
-    "sidebar.span": ("数据覆盖 {start} 至 {end}", "Data covers {start} to {end}"),
+    "sidebar.dataset_line": ("{name} · {tz}", "{name} · {tz}"),
+    "sidebar.span": ("{start} 至 {end}", "{start} to {end}"),
     "sidebar.no_activity": ("数据集中还没有任何活动记录。", "The dataset holds no activity yet."),
     "lang.zh-CN": ("中文", "中文"),
     "lang.en": ("English", "English"),
@@ -188,10 +189,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "overview.no_data": ("所选周期内没有粉丝、点击或订单数据。可以换一个周期或达人试试。",
                          "There are no fans, clicks or orders in the selected period. Try another period or "
                          "influencer."),
-    "overview.vs_previous": ("较上一周期", "vs previous period"),
+    "overview.empty": ("数据集中还没有任何粉丝、点击或订单数据。", "The dataset holds no fans, clicks or orders yet."),
+    "overview.vs_previous": ("较上一周期", "vs prior period"),
     "overview.trend": ("每日趋势", "Daily trend"),
-    "overview.window_note": ("订单与成交金额按 {window} 归因窗口计算", "Orders and GMV use a {window} attribution "
-                             "window"),
+    "overview.window_note": ("订单与成交金额的归因窗口:{window}", "Attribution window of orders and GMV: {window}"),
     "overview.table": ("每日明细", "Daily figures"),
     "download.csv": ("下载 CSV", "Download CSV"),
     "download.csv_help": ("UTF-8(带 BOM)编码,可直接用 Excel 打开。", "UTF-8 with BOM, opens in Excel as is."),

@@ -1,0 +1,592 @@
+"""Scaffolding every screen shares: the sidebar (dataset, period, influencers, window, language) kept in the URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+import threading
+import zoneinfo
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from advisor import metrics
+from advisor.dataset import DEFAULT_TZ, Dataset, DatasetError, find_exports, fingerprint, open_dataset
+from advisor.db import QueryError
+from advisor.i18n import (
+    DEFAULT_LANG,
+    LANGS,
+    fmt_change,
+    fmt_compact,
+    fmt_money,
+    fmt_pct,
+    label,
+    lang_name,
+    problem_text,
+    t,
+)
+from advisor.metrics import Filters, Period
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_DIR = ROOT / "data" / "demo"
+
+# The six screens in navigation order: (slug, script relative to app.py, icon).
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("overview", "pages/overview.py", ":material/dashboard:"),
+    ("audience", "pages/audience.py", ":material/groups:"),
+    ("posts", "pages/posts.py", ":material/article:"),
+    ("campaigns", "pages/campaigns.py", ":material/campaign:"),
+    ("benchmarks", "pages/benchmarks.py", ":material/leaderboard:"),
+    ("merchants", "pages/merchants.py", ":material/storefront:"),
+)
+
+WINDOWS: dict[str, dt.timedelta] = {
+    "1h": dt.timedelta(hours=1), "6h": dt.timedelta(hours=6), "12h": dt.timedelta(hours=12),
+    "1d": dt.timedelta(days=1), "3d": dt.timedelta(days=3), "7d": dt.timedelta(days=7),
+    "14d": dt.timedelta(days=14), "30d": dt.timedelta(days=30),
+}
+DEFAULT_WINDOW = "7d"
+PRESETS = ("all", "7d", "30d", "90d", "month", "custom")
+DEFAULT_PRESET = "all"
+PRESET_DAYS = {"7d": 7, "30d": 30, "90d": 90}
+
+# Query parameters this module owns; any other parameter in the URL is left alone.
+URL_KEYS = ("lang", "period", "from", "to", "inf", "win")
+URL_LANGS = {"zh": "zh-CN", "zh-cn": "zh-CN", "cn": "zh-CN", "en": "en"}
+MAX_URL_INFLUENCERS = 200
+_INT_RE = re.compile(r"^-?\d{1,18}$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+# ---- the view: everything the URL can say, validated ---------------------------------------------
+
+@dataclass(frozen=True)
+class View:
+    """The reader's choices; `start`/`end` matter only for the custom period."""
+
+    lang: str = DEFAULT_LANG
+    preset: str = DEFAULT_PRESET
+    start: dt.date | None = None
+    end: dt.date | None = None
+    influencers: tuple[int, ...] = ()
+    window: str = DEFAULT_WINDOW
+
+
+def _date(text: object) -> dt.date | None:
+    if not isinstance(text, str) or not _DATE_RE.match(text.strip()):
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def parse_view(params: Mapping[str, object]) -> View:
+    """Read the URL's query parameters; anything unreadable falls back to its default, never an error."""
+    def get(key: str) -> str:
+        value = params.get(key)
+        if isinstance(value, list):  # a repeated parameter: the last one wins, as in st.query_params
+            value = value[-1] if value else ""
+        return value.strip() if isinstance(value, str) else ""
+
+    lang = URL_LANGS.get(get("lang").lower(), DEFAULT_LANG)
+    start, end = _date(get("from")), _date(get("to"))
+    preset = get("period").lower()
+    if start or end:
+        preset = "custom"
+    elif preset not in PRESETS or preset == "custom":
+        preset = DEFAULT_PRESET
+    ids: list[int] = []
+    for part in get("inf").split(","):
+        part = part.strip()
+        if _INT_RE.match(part) and int(part) not in ids and len(ids) < MAX_URL_INFLUENCERS:
+            ids.append(int(part))
+    window = get("win").lower()
+    return View(lang=lang, preset=preset, start=start, end=end, influencers=tuple(ids),
+                window=window if window in WINDOWS else DEFAULT_WINDOW)
+
+
+def resolve_period(view: View, span: Period | None, today: dt.date) -> Period:
+    """The period a view means for a dataset whose activity covers `span` (None: no activity)."""
+    if span is None:
+        # Nothing to show anyway; a one-day period keeps every query well-formed.
+        return Period(today, today)
+    if view.preset in PRESET_DAYS:
+        return Period(span.end - dt.timedelta(days=PRESET_DAYS[view.preset] - 1), span.end)
+    if view.preset == "month":
+        return Period(span.end.replace(day=1), span.end)
+    if view.preset == "custom":
+        # A link from an earlier export may reach outside the data: keep its part within the span.
+        def clamp(d: dt.date | None, fallback: dt.date) -> dt.date:
+            return min(max(d or fallback, span.start), span.end)
+        start, end = clamp(view.start, span.start), clamp(view.end, span.end)
+        return Period(min(start, end), max(start, end))
+    return span
+
+
+def view_params(view: View, period: Period) -> dict[str, str]:
+    """The query parameters of a view: only what differs from the defaults, so links stay short."""
+    out: dict[str, str] = {}
+    if view.lang != DEFAULT_LANG:
+        out["lang"] = "en"
+    if view.preset == "custom":
+        out["from"], out["to"] = period.start.isoformat(), period.end.isoformat()
+    elif view.preset != DEFAULT_PRESET:
+        out["period"] = view.preset
+    if view.influencers:
+        out["inf"] = ",".join(str(i) for i in view.influencers)
+    if view.window != DEFAULT_WINDOW:
+        out["win"] = view.window
+    return out
+
+
+def _url_now() -> dict[str, str]:
+    qp = st.query_params
+    return {k: qp.get(k) for k in URL_KEYS if k in qp}
+
+
+def _view() -> View:
+    """This session's view: read from the URL on the first run and whenever the URL was changed from outside
+    (back/forward), kept in session state across page switches, which may drop the query string."""
+    ss = st.session_state
+    url = _url_now()
+    if "_view" not in ss or (url and url != ss.get("_url")):
+        view = parse_view(url)
+        if "_view" in ss:
+            _reset_widgets(view)
+        ss["_view"] = view
+        ss["_url"] = url
+    return ss["_view"]
+
+
+def _reset_widgets(view: View) -> None:
+    """Give live widgets the values of a view that came from the URL (Back/Forward in the browser).
+
+    Assigning through session state is what makes the browser redraw them; deleting their state would
+    leave the old choice on screen."""
+    ss = st.session_state
+    values = {"lang": view.lang, "win": view.window, widget_key("period", view.lang): view.preset,
+              # ids the dataset lacks are dropped before the picker is drawn
+              widget_key("inf", view.lang): list(view.influencers)}
+    for key in [k for k in ss if isinstance(k, str)]:
+        if key in values:
+            ss[key] = values[key]
+        elif key == "dates" or key.startswith(("period_", "inf_")):
+            # Not drawn in this language, or drawn afresh from the view (dates): a value kept here would
+            # outlive the view it came from.
+            del ss[key]
+
+
+def _update(**changes: object) -> None:
+    st.session_state["_view"] = replace(st.session_state["_view"], **changes)
+
+
+def _write_url(params: dict[str, str]) -> None:
+    qp = st.query_params
+    for key in URL_KEYS:
+        value = params.get(key)
+        if value is None:
+            if key in qp:
+                del qp[key]
+        elif qp.get(key) != value:
+            qp[key] = value
+    st.session_state["_url"] = params
+
+
+def current_lang() -> str:
+    """The language of this run, for app.py's page titles before any page draws its sidebar."""
+    return _view().lang
+
+
+# ---- the dataset -----------------------------------------------------------------------------------
+
+def _cli_data(argv: Sequence[str]) -> str | None:
+    """`streamlit run app.py -- --data DIR` puts `--data DIR` in sys.argv."""
+    for i, arg in enumerate(argv):
+        if arg == "--data" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--data="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def data_location() -> tuple[Path | None, str]:
+    """The dataset folder given on the command line or in ADVISOR_DATA (None: the demo) and the time zone."""
+    given = _cli_data(sys.argv[1:]) or os.environ.get("ADVISOR_DATA") or None
+    tz = os.environ.get("ADVISOR_TZ") or DEFAULT_TZ
+    return (Path(given).expanduser() if given else None), tz
+
+
+_demo_lock = threading.Lock()
+
+
+def _ensure_demo(lang: str) -> Path:
+    """data/demo/, generated on the first run (demo.generate builds it aside and renames it into place)."""
+    if DEMO_DIR.is_dir():
+        return DEMO_DIR
+    with _demo_lock:  # one session generates; the others wait for it rather than start their own
+        if DEMO_DIR.is_dir():
+            return DEMO_DIR
+        text = t("demo.generating", lang)
+        bar = st.progress(0.0, text=text)
+        try:
+            from advisor import demo
+
+            demo.generate(DEMO_DIR, scale="demo", seed=0,
+                          progress=lambda fraction, _message: bar.progress(min(max(float(fraction), 0.0), 1.0),
+                                                                           text=text))
+        except Exception as exc:  # the reader needs a sentence and a way out, not a traceback
+            if not DEMO_DIR.is_dir():  # another process may have won the race: then its folder is used
+                st.error(t("error.demo_missing", lang, detail=md_escape(f"{type(exc).__name__}: {exc}")))
+                st.stop()
+        bar.empty()
+    return DEMO_DIR
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _open_cached(path: str, tz: str, stamp: str) -> Dataset:
+    return open_dataset(path, tz)
+
+
+def _open(path: Path, tz: str, lang: str) -> Dataset:
+    """The checked dataset. Checking reads every footer (~35 ms on the demo), a directory listing with stats
+    takes ~1 ms: the check is cached under the files' fingerprint, so a rewritten file is noticed at once."""
+    try:
+        try:
+            files, _, _ = find_exports(path)
+            stamp = fingerprint(path, files, tz)
+        except OSError:  # unreadable folder: let open_dataset say what is wrong
+            return open_dataset(path, tz)
+        return _open_cached(str(path), tz, stamp)
+    except DatasetError as exc:
+        # Paths, file names and reader messages come from outside: shown literally, never as markdown
+        # (part_1_a.parquet would turn italic).
+        st.error(t("error.dataset", lang, path=md_escape(str(path))))
+        for problem in exc.problems:
+            (st.error if problem.severity == "error" else st.warning)(md_escape(problem_text(problem, lang)))
+        st.info(t("error.dataset_hint", lang))
+        st.stop()
+
+
+# ---- the page context ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Context:
+    """What a page needs: its language, the dataset and the reader's filters."""
+
+    lang: str
+    ds: Dataset
+    filters: Filters
+    span: Period | None
+    window: str
+
+    def t(self, key: str, /, **fields: object) -> str:
+        return t(key, self.lang, **fields)
+
+    @property
+    def previous(self) -> Filters:
+        """The same filters over the period of the same length just before."""
+        return self.filters.with_period(self.filters.period.previous())
+
+    @property
+    def window_label(self) -> str:
+        return self.t(f"window.{self.window}")
+
+    def query(self, fn: Callable[..., pd.DataFrame], filters: Filters | None = None) -> pd.DataFrame:
+        """Run a metrics function; a failed query becomes a message on the page, never a traceback."""
+        return _guard(self.lang, fn, self.ds, filters or self.filters)
+
+
+def _guard(lang: str, fn: Callable[..., object], *args: object) -> object:
+    try:
+        return fn(*args)
+    except QueryError as exc:
+        st.error(t("error.query", lang, message=md_escape(str(exc))))
+        st.stop()
+
+
+def sidebar() -> Context:
+    """Draw the shared sidebar and return the page's context; stops the page with a message when the data is
+    unusable."""
+    view = _view()
+    lang = view.lang
+    # Filters on top, settings below; the language switch is drawn first so it works even when the dataset
+    # cannot be opened.
+    filters_box, settings_box = st.sidebar.container(), st.sidebar.container()
+    with settings_box:
+        _language_picker(view)
+    path, tz = data_location()
+    ds = _open(path if path is not None else _ensure_demo(lang), tz, lang)
+    span = _guard(lang, metrics.span_period, ds)
+    today = dt.datetime.now(zoneinfo.ZoneInfo(ds.tz)).date()
+    with filters_box:
+        period = _period_picker(view, span, today, lang)
+        view = st.session_state["_view"]
+        influencers = _influencer_picker(view, ds, Filters(period), lang)
+        window = _window_picker(view, lang)
+        st.divider()
+    with settings_box:
+        _dataset_note(ds, span, lang)
+    view = st.session_state["_view"]
+    _write_url(view_params(view, period))
+    return Context(lang=lang, ds=ds, filters=Filters(period, influencers=influencers, window=WINDOWS[window]),
+                   span=span, window=window)
+
+
+def widget_key(name: str, lang: str) -> str:
+    """The key of a picker whose options are translated. Streamlit keeps the drawn option text of a keyed
+    selectbox or multiselect across reruns, so after a language switch it must be a new widget."""
+    return f"{name}_{lang.replace('-', '_')}"
+
+
+def _period_picker(view: View, span: Period | None, today: dt.date, lang: str) -> Period:
+    period = resolve_period(view, span, today)
+    if view.preset == "custom":
+        # What the URL asked for, kept within the data: the canonical value from now on.
+        _update(start=period.start, end=period.end)
+    if span is None:
+        st.caption(t("sidebar.no_activity", lang))
+        return period
+
+    key = widget_key("period", lang)
+
+    def on_preset() -> None:
+        choice = st.session_state[key]
+        # Switching to "custom" starts from the dates on screen, so the reader edits rather than retypes.
+        _update(preset=choice, start=period.start if choice == "custom" else None,
+                end=period.end if choice == "custom" else None)
+
+    st.selectbox(t("sidebar.period", lang), PRESETS, index=PRESETS.index(view.preset), key=key,
+                 format_func=lambda p: t(f"preset.{p}", lang), on_change=on_preset)
+    if view.preset == "custom":
+        def on_dates() -> None:
+            chosen = st.session_state["dates"]
+            if isinstance(chosen, tuple | list) and len(chosen) == 2:  # one date while the reader is still picking
+                _update(start=chosen[0], end=chosen[1])
+
+        st.date_input(t("sidebar.dates", lang), value=(period.start, period.end), min_value=span.start,
+                      max_value=span.end, format="YYYY-MM-DD", key="dates", on_change=on_dates)
+    return period
+
+
+def influencer_option(row: Mapping[str, object], lang: str) -> str:
+    """One line of the picker: name · category · tier · fans (names are plain text, never markup)."""
+    return t("sidebar.influencer_option", lang, name=str(row["name"]),
+             category=label("category", row["category"], lang), tier=label("tier", row["tier"], lang),
+             fans=fmt_compact(row["fans"], lang))
+
+
+def _influencer_picker(view: View, ds: Dataset, f: Filters, lang: str) -> tuple[int, ...]:
+    rows = _guard(lang, metrics.influencer_list, ds, f)
+    options = {int(r["influencer_id"]): influencer_option(r, lang) for r in rows.to_dict("records")}
+    chosen = tuple(i for i in view.influencers if i in options)
+    if chosen != view.influencers:  # ids the dataset does not have are dropped from the URL as well
+        _update(influencers=chosen)
+
+    key = widget_key("inf", lang)
+    held = st.session_state.get(key)
+    if held is not None and any(i not in options for i in held):  # set from a URL (see _reset_widgets)
+        st.session_state[key] = [i for i in held if i in options]
+
+    def on_change() -> None:
+        _update(influencers=tuple(int(i) for i in st.session_state[key]))
+
+    picked = st.multiselect(t("sidebar.influencers", lang), list(options), default=list(chosen), key=key,
+                            format_func=lambda i: options.get(i, str(i)),
+                            placeholder=t("sidebar.influencers_placeholder", lang),
+                            help=t("sidebar.influencers_help", lang), on_change=on_change)
+    return tuple(int(i) for i in picked if i in options)
+
+
+def _window_picker(view: View, lang: str) -> str:
+    def on_change() -> None:
+        _update(window=st.session_state["win"])
+
+    return st.select_slider(t("sidebar.window", lang), list(WINDOWS), value=view.window, key="win",
+                            format_func=lambda w: t(f"window.{w}", lang), help=t("sidebar.window_help", lang),
+                            on_change=on_change)
+
+
+def _language_picker(view: View) -> None:
+    def on_change() -> None:
+        _update(lang=st.session_state["lang"])
+
+    # Both languages in the label: a reader who cannot read the current one still finds the switch.
+    st.radio(t("sidebar.language", view.lang), LANGS, index=LANGS.index(view.lang), key="lang", format_func=lang_name,
+             horizontal=True, on_change=on_change)
+
+
+def md_escape(text: str) -> str:
+    """Text from outside (folder names, nicknames) shown through markdown, literally: every ASCII punctuation
+    mark backslash-escaped, as CommonMark allows."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
+
+
+def _dataset_note(ds: Dataset, span: Period | None, lang: str) -> None:
+    lines = [t("sidebar.dataset_line", lang, name=ds.name, tz=ds.tz)]
+    if span is not None:
+        lines.append(t("sidebar.span", lang, start=span.start.isoformat(), end=span.end.isoformat()))
+    st.caption(f"**{md_escape(t('sidebar.dataset', lang))}**  \n" + "  \n".join(md_escape(x) for x in lines))
+
+
+# ---- building blocks of pages ----------------------------------------------------------------------
+
+def scope_line(ctx: Context) -> str:
+    """Period, influencers and window in one line, so a screenshot says what it shows."""
+    p, prev = ctx.filters.period, ctx.previous.period
+    who = (ctx.t("scope.influencers", n=len(ctx.filters.influencers)) if ctx.filters.influencers
+           else ctx.t("scope.all_influencers"))
+    return " · ".join((
+        ctx.t("scope.period", start=p.start.isoformat(), end=p.end.isoformat(), days=p.days),
+        who,
+        ctx.t("scope.window", window=ctx.window_label),
+        ctx.t("scope.compare", start=prev.start.isoformat(), end=prev.end.isoformat()),
+    ))
+
+
+def header(ctx: Context, slug: str) -> None:
+    """The screen's title, then the dataset's warnings folded away (they concern every figure below)."""
+    st.title(ctx.t(f"page.{slug}"))
+    if ctx.ds.warnings:
+        with st.expander(ctx.t("dataset.warnings", n=len(ctx.ds.warnings)), expanded=False,
+                         icon=":material/warning:"):
+            for problem in ctx.ds.warnings:
+                st.warning(md_escape(problem_text(problem, ctx.lang)))
+
+
+def coming_soon(ctx: Context, slug: str) -> None:
+    """The placeholder of a screen not built yet: what it will show."""
+    header(ctx, slug)
+    st.badge(ctx.t("soon.title"), icon=":material/construction:", color="orange")
+    st.info(ctx.t(f"soon.{slug}"))
+
+
+# How each figure is written: counts compact (万/亿 or K/M), money in CNY, ratios as percentages.
+FORMATS: dict[str, str] = {
+    "fans_end": "count", "fans_start": "count", "new_fans": "count", "lost_fans": "count", "clicks": "count",
+    "clickers": "count", "orders": "count", "buyers": "count", "refunded_orders": "count",
+    "gmv": "money", "net_gmv": "money", "aov": "money_exact", "cvr": "pct",
+}
+
+
+TILE_WIDTH = 220  # px: room for "¥734.96万" in the tile's large type
+
+
+def fmt_metric(name: str, value: object, lang: str) -> str:
+    kind = FORMATS.get(name, "count")
+    if kind == "money":
+        return fmt_money(value, lang)
+    if kind == "money_exact":
+        return fmt_money(value, lang, compact=False)
+    if kind == "pct":
+        return fmt_pct(value, lang, 2)
+    return fmt_compact(value, lang)
+
+
+def relative_change(current: object, previous: object) -> float | None:
+    """(current − previous) / previous; None without a base (zero or missing), never a division error."""
+    try:
+        cur, prev = float(current), float(previous)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if pd.isna(cur) or pd.isna(prev) or prev == 0:
+        return None
+    return (cur - prev) / prev
+
+
+def no_activity(kpis: pd.DataFrame) -> bool:
+    """True when the period has no fans, follows, unfollows, clicks or orders at all."""
+    if kpis.empty:
+        return True
+    row = kpis.iloc[0]
+    return all(pd.isna(row.get(c)) or row.get(c) == 0 for c in ("fans_end", "new_fans", "lost_fans", "clicks",
+                                                                 "orders"))
+
+
+def _trend_of(name: str, daily: pd.DataFrame) -> list[float] | None:
+    """The day-by-day series behind a tile, drawn as its sparkline (ratios per day where both parts exist)."""
+    if daily.empty:
+        return None
+    if name in daily.columns:
+        series = daily[name]
+    elif name == "cvr":
+        series = daily["orders"] / daily["clicks"].where(daily["clicks"] > 0)
+    elif name == "aov":
+        series = daily["gmv"] / daily["orders"].where(daily["orders"] > 0)
+    else:
+        return None
+    values = pd.to_numeric(series, errors="coerce").astype("float64")
+    return None if values.isna().all() else values.ffill().fillna(0.0).tolist()
+
+
+def kpi_tiles(ctx: Context, names: Sequence[str], current: pd.DataFrame, previous: pd.DataFrame,
+              daily: pd.DataFrame) -> None:
+    """Tiles of figures, each with its change against the previous period, its trend and its definition."""
+    cur = current.iloc[0] if not current.empty else pd.Series(dtype=object)
+    prev = previous.iloc[0] if not previous.empty else pd.Series(dtype=object)
+    # Chinese readers expect red for a rise and green for a fall (as on every Chinese trading screen).
+    colour = "inverse" if ctx.lang == "zh-CN" else "normal"
+    # A wrapping row of fixed-width tiles: four a row on a laptop, fewer on a narrow window, never a clipped
+    # figure (st.columns squeezes "41.6万" to "41.…" below ~1100 px).
+    with st.container(horizontal=True, gap="small", key="kpi_tiles"):
+        for name in names:
+            change = relative_change(cur.get(name), prev.get(name))
+            st.metric(
+                ctx.t(f"metric.{name}"), fmt_metric(name, cur.get(name), ctx.lang),
+                # Streamlit reads the direction from an ASCII minus; fmt_change writes U+2212.
+                delta=fmt_change(change, ctx.lang).replace("−", "-") if change is not None else "—",
+                delta_color=colour if change is not None else "off",
+                delta_arrow="auto" if change is not None else "off",
+                delta_description=ctx.t("overview.vs_previous"),
+                help=ctx.t(f"metric.{name}.help"),
+                chart_data=_trend_of(name, daily), chart_type="area", border=True, width=TILE_WIDTH,
+                height="stretch",
+            )
+
+
+def table_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A result with translated column headers and days as dates, for the screen's table and its CSV."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.date
+    return out.rename(columns={c: t(f"metric.{c}", lang) for c in out.columns})
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """CSV that Excel opens with Chinese intact: UTF-8 with a byte-order mark."""
+    return df.to_csv(index=False).encode("utf-8-sig")
+
+
+def column_config(df: pd.DataFrame, lang: str) -> dict[str, object]:
+    """Display formats for a translated table: money with ¥, counts grouped, ratios as percentages."""
+    config: dict[str, object] = {}
+    for name in df.columns:
+        shown = t(f"metric.{name}", lang)
+        kind = FORMATS.get(name)
+        if kind in ("money", "money_exact"):
+            config[shown] = st.column_config.NumberColumn(shown, format="¥%,.2f")
+        elif kind == "pct":
+            config[shown] = st.column_config.NumberColumn(shown, format="percent")
+        elif kind == "count":
+            config[shown] = st.column_config.NumberColumn(shown, format="%,d")
+    return config
+
+
+def table_with_download(ctx: Context, df: pd.DataFrame, title_key: str, file_stem: str, key: str) -> None:
+    """A table under its title with the CSV download beside the title."""
+    shown = table_frame(df, ctx.lang)
+    p = ctx.filters.period
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.subheader(ctx.t(title_key), anchor=False)
+        st.download_button(ctx.t("download.csv"), csv_bytes(shown), key=f"{key}_csv",
+                           file_name=f"{file_stem}_{p.start.isoformat()}_{p.end.isoformat()}.csv",
+                           mime="text/csv", icon=":material/download:", help=ctx.t("download.csv_help"),
+                           on_click="ignore", width="content")
+    st.dataframe(shown, hide_index=True, column_config=column_config(df, ctx.lang), key=key, width="stretch")
+

@@ -1,0 +1,14 @@
+"""Social Commerce Advisor (社交电商参谋): page setup and the navigation between its six screens."""
+
+import streamlit as st
+
+from advisor import ui
+from advisor.i18n import t
+
+lang = ui.current_lang()
+st.set_page_config(page_title=t("app.title", lang), page_icon=":material/insights:", layout="wide")
+
+# Each screen draws the shared sidebar itself (advisor.ui.sidebar), below this navigation.
+screens = [st.Page(path, title=t(f"page.{slug}", lang), icon=icon, url_path=slug, default=(slug == "overview"))
+           for slug, path, icon in ui.PAGES]
+st.navigation(screens).run()
