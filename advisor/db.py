@@ -17,6 +17,7 @@ from advisor.dataset import KEYS, REFERENCES, ROW_LABEL, RULES, TABLES, Dataset,
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 MACROS = "_macros"
+PREPARE = "_prepare"
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
@@ -114,7 +115,8 @@ def _open(ds: Dataset) -> duckdb.DuckDBPyConnection:
             # A missing optional table reads as empty, so every query can name it.
             con.sql("select " + ds.empty_select_list(name) + ", cast(null as varchar) as _file where false"
                     ).create_view(name)
-    con.execute((QUERY_DIR / f"{MACROS}.sql").read_text(encoding="utf-8"))
+    for part in (PREPARE, MACROS):
+        con.execute((QUERY_DIR / f"{part}.sql").read_text(encoding="utf-8"))
     con.execute("SET max_execution_time = $ms", {"ms": int(MAX_SECONDS * 1000)})
     con.execute("SET lock_configuration = true")
     return con

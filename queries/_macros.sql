@@ -1,9 +1,6 @@
--- _macros: definitions shared by every named query, created once per connection (advisor/db.py).
+-- _macros: definitions shared by every named query, created once per connection (advisor/db.py) after
+-- _prepare.sql (which defines is_fan_at and the derived tables some macros read).
 -- Not a named query: each macro is written once here and used by name everywhere else.
-
--- A user is a fan at moment t when the follow started at or before t and had not ended by t.
-create or replace macro is_fan_at(followed_at, unfollowed_at, t) as
-    followed_at <= t and (unfollowed_at is null or unfollowed_at > t);
 
 -- The first day boundary at or after x: a follow at x counts as a fan from that boundary on.
 create or replace macro ceil_day(x) as
@@ -29,35 +26,21 @@ create or replace macro chosen(id, ids) as
 
 -- Attribution (METRICS.md): every order with the latest click of the same user on the same
 -- product at or before it, kept when the lag fits the window; ties go to the higher post_id.
--- Which click is latest does not depend on the window, only whether its lag fits does.
+-- Which click is latest does not depend on the window, only whether its lag fits does: the latest
+-- click is found once per connection (order_last_click, _prepare.sql) and the window applied here.
 create or replace macro attributed_orders(win) as table
-with clicks_one_per_instant as (
-    select c.user_id, c.product_id, c.clicked_at, c.post_id, c.channel, c.campaign_id
-    from clicks c
-    qualify row_number() over (
-        partition by c.user_id, c.product_id, c.clicked_at
-        order by c.post_id desc, c.campaign_id desc nulls last, c.channel) = 1
-),
-latest_click as (
-    select o.order_id, o.ordered_at, o.user_id, o.product_id, o.quantity, o.amount, o.status,
-           o.refunded_at, c.clicked_at, c.post_id, c.channel, c.campaign_id,
-           coalesce(o.ordered_at - c.clicked_at <= win, false) as attributed
-    from orders o
-    asof left join clicks_one_per_instant c
-        on o.user_id = c.user_id and o.product_id = c.product_id and c.clicked_at <= o.ordered_at
-)
 select lc.order_id, lc.ordered_at, lc.user_id, lc.product_id, lc.quantity, lc.amount, lc.status,
        lc.refunded_at,
        lc.status = 'refunded' as refunded,
        case when lc.status = 'refunded' then 0 else lc.amount end as net_amount,
-       lc.attributed as attributed,
-       case when lc.attributed then lc.clicked_at end as clicked_at,
-       case when lc.attributed then lc.post_id end as post_id,
-       case when lc.attributed then lc.channel end as channel,
-       case when lc.attributed then lc.campaign_id end as campaign_id,
-       case when lc.attributed then p.influencer_id end as influencer_id
-from latest_click lc
-left join posts p on p.post_id = lc.post_id;
+       coalesce(lc.ordered_at - lc.clicked_at <= win, false) as attributed,
+       case when lc.ordered_at - lc.clicked_at <= win then lc.clicked_at end as clicked_at,
+       case when lc.ordered_at - lc.clicked_at <= win then lc.post_id end as post_id,
+       case when lc.ordered_at - lc.clicked_at <= win then lc.channel end as channel,
+       case when lc.ordered_at - lc.clicked_at <= win then lc.campaign_id end as campaign_id,
+       case when lc.ordered_at - lc.clicked_at <= win then lc.influencer_id end as influencer_id,
+       case when lc.ordered_at - lc.clicked_at <= win then lc.from_fan end as from_fan
+from order_last_click lc;
 
 -- Age band of a fan, by the age reached in the year of the period's last day (`period_end` is exclusive).
 create or replace macro age_band(birth_year, period_end) as
@@ -111,11 +94,8 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
         select c.post_id,
                count(*) as clicks,
                count(distinct c.user_id) as clickers,
-               count(*) filter (where exists (
-                   select 1 from fans f
-                   where f.influencer_id = k.influencer_id and f.fan_id = c.user_id
-                     and is_fan_at(f.followed_at, f.unfollowed_at, c.clicked_at))) as fan_clicks
-        from clicks c
+               count(*) filter (where c.from_fan) as fan_clicks
+        from click_facts c
         join picked k on k.post_id = c.post_id
         where c.clicked_at < period_end
           and visible_product(c.product_id, merchant_scope)

@@ -4,20 +4,16 @@
 --         $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all)
 -- columns: influencer_id, weekday (1 = Monday … 7 = Sunday), hour (0-23), fan_clicks, fans
 -- A click is a fan's when the user was a fan of the post's author at the moment of the click.
-select p.influencer_id,
+select c.influencer_id,
        isodow(c.clicked_at) as weekday,
        hour(c.clicked_at) as hour,
        count(*) as fan_clicks,
        count(distinct c.user_id) as fans
-from clicks c
-join posts p on p.post_id = c.post_id
+from click_facts c
 where c.clicked_at >= $from and c.clicked_at < $to
-  and chosen(p.influencer_id, $influencers)
-  and visible_influencer(p.influencer_id, $viewer_influencers)
+  and c.from_fan
+  and chosen(c.influencer_id, $influencers)
+  and visible_influencer(c.influencer_id, $viewer_influencers)
   and visible_product(c.product_id, $viewer_merchants)
-  and exists (
-      select 1 from fans f
-      where f.influencer_id = p.influencer_id and f.fan_id = c.user_id
-        and is_fan_at(f.followed_at, f.unfollowed_at, c.clicked_at))
 group by all
-order by p.influencer_id, weekday, hour
+order by c.influencer_id, weekday, hour

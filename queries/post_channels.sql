@@ -10,20 +10,14 @@ with picked as (
     from post_figures($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants)
 ),
 click_rows as (
-    select c.channel,
-           exists (select 1 from fans f
-                   where f.influencer_id = k.influencer_id and f.fan_id = c.user_id
-                     and is_fan_at(f.followed_at, f.unfollowed_at, c.clicked_at)) as from_fan
-    from clicks c
+    select c.channel, c.from_fan
+    from click_facts c
     join picked k on k.post_id = c.post_id
     where c.clicked_at < $to
       and visible_product(c.product_id, $viewer_merchants)
 ),
 order_rows as (
-    select a.channel, a.amount, a.net_amount,
-           exists (select 1 from fans f
-                   where f.influencer_id = k.influencer_id and f.fan_id = a.user_id
-                     and is_fan_at(f.followed_at, f.unfollowed_at, a.ordered_at)) as from_fan
+    select a.channel, a.amount, a.net_amount, a.from_fan
     from attributed_orders($window) a
     join picked k on k.post_id = a.post_id
     where a.ordered_at < $to

@@ -169,10 +169,11 @@ def test_copy_to_fails(fresh: dataset.Dataset, tmp_path: Path, where: str) -> No
 
 @pytest.fixture
 def query_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A queries folder of our own: the real macros, and whatever query files a test writes."""
+    """A queries folder of our own: the real preparation and macros, and whatever query files a test writes."""
     folder = tmp_path / "queries"
     folder.mkdir()
-    shutil.copy(db.QUERY_DIR / f"{db.MACROS}.sql", folder)
+    for part in (db.PREPARE, db.MACROS):
+        shutil.copy(db.QUERY_DIR / f"{part}.sql", folder)
     monkeypatch.setattr(db, "QUERY_DIR", folder)
     return folder
 

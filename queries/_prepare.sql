@@ -1,0 +1,41 @@
+-- _prepare: the fan definition and the tables derived once per connection (advisor/db.py), run before
+-- _macros.sql. Not a named query. Each table holds what every window and period share, so no figure
+-- depends on when it was made.
+
+-- A user is a fan at moment t when the follow started at or before t and had not ended by t.
+create or replace macro is_fan_at(followed_at, unfollowed_at, t) as
+    followed_at <= t and (unfollowed_at is null or unfollowed_at > t);
+
+
+-- Every click with the author of its post (null for a post that does not exist) and whether the
+-- user was a fan of that author at the moment of the click (METRICS.md: a click from a fan).
+create or replace table click_facts as
+select c.clicked_at, c.user_id, c.post_id, c.product_id, c.channel, c.campaign_id, p.influencer_id,
+       exists (select 1 from fans f
+               where f.influencer_id = p.influencer_id and f.fan_id = c.user_id
+                 and is_fan_at(f.followed_at, f.unfollowed_at, c.clicked_at)) as from_fan
+from clicks c
+left join posts p on p.post_id = c.post_id;
+
+-- The latest click of the same user on the same product at or before each order, whatever its lag,
+-- with the author of the clicked post (null for a post that does not exist). Ties at one instant go to
+-- the higher post_id (then campaign, then channel, so the choice is always the same).
+create or replace table order_last_click as
+with clicks_one_per_instant as (
+    select c.user_id, c.product_id, c.clicked_at,
+           arg_max(c.post_id, (c.post_id, coalesce(c.campaign_id, -1), c.channel)) as post_id,
+           arg_max(c.channel, (c.post_id, coalesce(c.campaign_id, -1), c.channel)) as channel,
+           arg_max(c.campaign_id, (c.post_id, coalesce(c.campaign_id, -1), c.channel)) as campaign_id
+    from clicks c
+    group by c.user_id, c.product_id, c.clicked_at
+)
+select o.order_id, o.ordered_at, o.user_id, o.product_id, o.quantity, o.amount, o.status, o.refunded_at,
+       c.clicked_at, c.post_id, c.channel, c.campaign_id, p.influencer_id,
+       -- whether the buyer was a fan of the clicked post's author when ordering
+       exists (select 1 from fans f
+               where f.influencer_id = p.influencer_id and f.fan_id = o.user_id
+                 and is_fan_at(f.followed_at, f.unfollowed_at, o.ordered_at)) as from_fan
+from orders o
+asof left join clicks_one_per_instant c
+    on o.user_id = c.user_id and o.product_id = c.product_id and c.clicked_at <= o.ordered_at
+left join posts p on p.post_id = c.post_id;
