@@ -164,3 +164,12 @@ def daily_trend(daily: pd.DataFrame, lang: str = DEFAULT_LANG, window_label: str
                       # Only GMV and net GMV have legend entries: put them top right, level with the title.
                       legend=dict(y=0.985, yanchor="top", yref="container", x=1, xanchor="right"))
     return fig
+
+
+# ---- the Audience screen (粉丝画像) ---------------------------------------------------------------
+
+
+# ---- the Posts screen (内容转化) ------------------------------------------------------------------
+
+
+# ---- the Campaigns screen (粉丝头条) --------------------------------------------------------------

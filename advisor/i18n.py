@@ -197,6 +197,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "download.csv": ("下载 CSV", "Download CSV"),
     "download.csv_help": ("UTF-8(带 BOM)编码,可直接用 Excel 打开。", "UTF-8 with BOM, opens in Excel as is."),
 
+    # ---- the Audience screen (粉丝画像) -------------------------------------------------------------
+
+    # ---- the Posts screen (内容转化) ---------------------------------------------------------------
+
+    # ---- the Campaigns screen (粉丝头条) -----------------------------------------------------------
+
     # ---- labels of codes (label(kind, code)) ------------------------------------------------------
     "label.unknown": ("未知", "Unknown"),
     "category.fashion": ("服装", "Fashion"),

@@ -145,6 +145,8 @@ def span_period(ds: Dataset, viewer: Viewer = EVERYONE) -> Period | None:
     return Period(pd.Timestamp(row["first_day"]).date(), pd.Timestamp(row["last_day"]).date())
 
 
+# ---- the Audience screen (粉丝画像) ---------------------------------------------------------------
+
 AUDIENCE_DIMS = ("gender", "age_band", "province", "city_tier", "device", "interest", "source")
 
 
@@ -187,6 +189,8 @@ def audience_quality(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.D
     """Dormant, burst and unknown-profile shares of the audience at the period end, and the 0-100 score."""
     return run_query(ds, "audience_quality", viewer, to=f.period.end_ts, influencers=list(f.influencers))
 
+
+# ---- the Posts screen (内容转化) ------------------------------------------------------------------
 
 def post_conversion(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
     """Funnel figures per post posted in the period, counted up to the period end."""
@@ -231,6 +235,8 @@ def post_campaigns(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.Dat
     """The campaigns bought for one post."""
     return run_query(ds, "post_campaigns", viewer, post=_post(f, "post_campaigns"))
 
+
+# ---- the Campaigns screen (粉丝头条) --------------------------------------------------------------
 
 def campaign_roi(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
     """Cost, attributed return, new fans and the incremental estimate per campaign started in the period."""

@@ -99,3 +99,23 @@ def write_minimal_dataset(path: Path) -> Path:
 @pytest.fixture
 def minimal_dataset(tmp_path: Path) -> Path:
     return write_minimal_dataset(tmp_path / "ds")
+
+
+@pytest.fixture(scope="session")
+def server(tiny_demo: Path, tmp_path_factory: pytest.TempPathFactory):
+    """One `streamlit run app.py` on the tiny demo for every browser test of the session."""
+    from .browser_kit import skip_without_browser, streamlit_server
+
+    skip_without_browser()
+    with streamlit_server(tiny_demo, tmp_path_factory.mktemp("server")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Python Playwright (no browser download needed)."""
+    from .browser_kit import chromium, skip_without_browser
+
+    skip_without_browser()
+    with chromium() as b:
+        yield b

@@ -2,94 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="Python Playwright is not installed")
-if not CHROMIUM.exists():
-    pytest.skip("Debian chromium (/usr/bin/chromium) is not installed", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tiny_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run app.py` on the tiny demo, answering on a free port."""
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
-    env = {**os.environ, "ADVISOR_DATA": str(tiny_demo)}
-    env.pop("ADVISOR_TZ", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(OSError):
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start (exit {proc.poll()}); see {log.name}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def _settled(page) -> None:
-    """Streamlit draws in the browser: wait until the script has finished and the last element is drawn."""
-    page.wait_for_selector(DONE, timeout=60_000)
-    page.wait_for_timeout(400)
-    page.wait_for_selector(DONE, timeout=60_000)
-
-
-def _shot(page, name: str) -> Path:
-    """A full-page screenshot: the main area scrolls inside the window, so the window is made as tall first."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    size = page.viewport_size
-    height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
-    page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
-    page.wait_for_timeout(700)  # charts re-lay themselves out to the new size
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(size)
-    return path
+from .browser_kit import settled as _settled
+from .browser_kit import shot as _shot
 
 
 def _kpi(page, label: str) -> str:
