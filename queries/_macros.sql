@@ -42,6 +42,28 @@ select lc.order_id, lc.ordered_at, lc.user_id, lc.product_id, lc.quantity, lc.am
        case when lc.ordered_at - lc.clicked_at <= win then lc.from_fan end as from_fan
 from order_last_click lc;
 
+-- Clicks in [period_start, period_end) on posts of the chosen influencers that the viewer may see
+-- (clicks on posts that do not exist belong to no influencer and are left out).
+create or replace macro chosen_clicks(period_start, period_end, ids, influencer_scope, merchant_scope) as table
+select c.*
+from click_facts c
+where c.clicked_at >= period_start and c.clicked_at < period_end
+  and c.influencer_id is not null
+  and chosen(c.influencer_id, ids)
+  and visible_influencer(c.influencer_id, influencer_scope)
+  and visible_product(c.product_id, merchant_scope);
+
+-- Orders placed in [period_start, period_end) attributed (within win) to posts of the chosen
+-- influencers that the viewer may see.
+create or replace macro chosen_orders(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table
+select a.*
+from attributed_orders(win) a
+where a.ordered_at >= period_start and a.ordered_at < period_end
+  and a.influencer_id is not null
+  and chosen(a.influencer_id, ids)
+  and visible_influencer(a.influencer_id, influencer_scope)
+  and visible_product(a.product_id, merchant_scope);
+
 -- Age band of a fan, by the age reached in the year of the period's last day (`period_end` is exclusive).
 create or replace macro age_band(birth_year, period_end) as
     case

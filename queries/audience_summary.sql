@@ -31,19 +31,12 @@ fans_at_end as (
     where is_fan_at(followed_at, unfollowed_at, $to)
 ),
 clickers as (
-    select distinct p.influencer_id, c.user_id
-    from clicks c
-    join posts p on p.post_id = c.post_id
-    join picked k on k.influencer_id = p.influencer_id
-    where c.clicked_at >= $from and c.clicked_at < $to
-      and visible_product(c.product_id, $viewer_merchants)
+    select distinct c.influencer_id, c.user_id
+    from chosen_clicks($from, $to, $influencers, $viewer_influencers, $viewer_merchants) c
 ),
 buyers as (
     select distinct a.influencer_id, a.user_id
-    from attributed_orders($window) a
-    join picked k on k.influencer_id = a.influencer_id
-    where a.ordered_at >= $from and a.ordered_at < $to
-      and visible_product(a.product_id, $viewer_merchants)
+    from chosen_orders($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants) a
 ),
 acting as (
     select e.influencer_id,

@@ -44,23 +44,13 @@ lost_days as (
 ),
 click_days as (
     select date_trunc('day', c.clicked_at) as day, count(*) as clicks
-    from clicks c
-    join posts p on p.post_id = c.post_id
-    where c.clicked_at >= $from and c.clicked_at < $to
-      and chosen(p.influencer_id, $influencers)
-      and visible_influencer(p.influencer_id, $viewer_influencers)
-      and visible_product(c.product_id, $viewer_merchants)
+    from chosen_clicks($from, $to, $influencers, $viewer_influencers, $viewer_merchants) c
     group by 1
 ),
 order_days as (
     select date_trunc('day', a.ordered_at) as day, count(*) as orders,
            sum(a.amount) as gmv, sum(a.net_amount) as net_gmv
-    from attributed_orders($window) a
-    where a.ordered_at >= $from and a.ordered_at < $to
-      and a.influencer_id is not null
-      and chosen(a.influencer_id, $influencers)
-      and visible_influencer(a.influencer_id, $viewer_influencers)
-      and visible_product(a.product_id, $viewer_merchants)
+    from chosen_orders($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants) a
     group by 1
 )
 select d.day,

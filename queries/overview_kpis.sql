@@ -21,12 +21,7 @@ fan_figures as (
 ),
 click_figures as (
     select count(*) as clicks, count(distinct c.user_id) as clickers
-    from clicks c
-    join posts p on p.post_id = c.post_id
-    where c.clicked_at >= $from and c.clicked_at < $to
-      and chosen(p.influencer_id, $influencers)
-      and visible_influencer(p.influencer_id, $viewer_influencers)
-      and visible_product(c.product_id, $viewer_merchants)
+    from chosen_clicks($from, $to, $influencers, $viewer_influencers, $viewer_merchants) c
 ),
 order_figures as (
     select count(*) as orders,
@@ -34,12 +29,7 @@ order_figures as (
            coalesce(sum(a.amount), 0) as gmv,
            coalesce(sum(a.net_amount), 0) as net_gmv,
            count(*) filter (where a.refunded) as refunded_orders
-    from attributed_orders($window) a
-    where a.ordered_at >= $from and a.ordered_at < $to
-      and a.influencer_id is not null
-      and chosen(a.influencer_id, $influencers)
-      and visible_influencer(a.influencer_id, $viewer_influencers)
-      and visible_product(a.product_id, $viewer_merchants)
+    from chosen_orders($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants) a
 )
 select ff.fans_start, ff.fans_end, ff.new_fans, ff.lost_fans,
        cf.clicks, cf.clickers,

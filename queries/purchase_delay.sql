@@ -12,12 +12,7 @@ with bands(band_order, band, above_hours, max_hours) as (
 ),
 lags as (
     select epoch(a.ordered_at - a.clicked_at) / 3600 as hours
-    from attributed_orders(interval 30 day) a
-    where a.ordered_at >= $from and a.ordered_at < $to
-      and a.influencer_id is not null
-      and chosen(a.influencer_id, $influencers)
-      and visible_influencer(a.influencer_id, $viewer_influencers)
-      and visible_product(a.product_id, $viewer_merchants)
+    from chosen_orders($from, $to, interval 30 day, $influencers, $viewer_influencers, $viewer_merchants) a
 ),
 banded as (
     select b.band_order, count(l.hours) as orders
