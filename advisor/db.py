@@ -97,6 +97,8 @@ def _open(ds: Dataset) -> duckdb.DuckDBPyConnection:
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
     })
+    # A progress bar would draw on the terminal of the app or the command line (cursors inherit this).
+    con.execute("SET enable_progress_bar = false")
     # TIMESTAMPTZ -> TIMESTAMP casts in the views yield wall-clock time of the dataset's zone.
     con.execute("SET GLOBAL TimeZone = $tz", {"tz": ds.tz})
     # The exports' own files, by name, are all it may read of the dataset folder: a directory grant

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from advisor import metrics
-from advisor.dataset import DEFAULT_TZ, Dataset, DatasetError, find_exports, fingerprint, open_dataset
+from advisor.dataset import DEFAULT_TZ, Dataset, DatasetError, find_exports, fingerprint, open_dataset, validate
 from advisor.db import QueryError
 from advisor.i18n import (
     DEFAULT_LANG,
@@ -250,7 +250,12 @@ def _ensure_demo(lang: str) -> Path:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _open_cached(path: str, tz: str, stamp: str) -> Dataset:
-    return open_dataset(path, tz)
+    """The whole contract, once per version of the files: exports, schemas and the integrity rules."""
+    report = validate(path, tz)
+    if not report.ok:
+        raise DatasetError(report.problems)
+    report.dataset.warnings = report.warnings
+    return report.dataset
 
 
 def _open(path: Path, tz: str, lang: str) -> Dataset:
@@ -590,3 +595,51 @@ def table_with_download(ctx: Context, df: pd.DataFrame, title_key: str, file_ste
                            on_click="ignore", width="content")
     st.dataframe(shown, hide_index=True, column_config=column_config(df, ctx.lang), key=key, width="stretch")
 
+
+
+# ---- the CPS split, shared by the screens that show influencer earnings (粉丝头条, later 达人对比) --------
+
+CPS_URL_KEY = "cps"
+
+
+def cps_split_picker(ctx: Context) -> metrics.CpsSplit:
+    """The CPS split (platform fee and Weibo's share; the influencer keeps the rest) in an expander that names it,
+    with the formula of earnings; drawn where called.
+
+    The split outlives screen switches in session state and is kept in the URL as `cps=10,30,60` when it differs
+    from the default; an unreadable value in the URL falls back to the default."""
+    ss = st.session_state
+    url = st.query_params.get(CPS_URL_KEY)
+    if "_cps" not in ss or (url and url != ss.get("_cps_url")):
+        split = metrics.CpsSplit.parse(url) or metrics.DEFAULT_CPS_SPLIT
+        ss["_cps"], ss["_cps_url"] = split, url
+        ss["cps_fee"], ss["cps_weibo"] = split.platform_fee, split.weibo
+    # Changes arrive through on_change, before the script runs: the split is final from here on.
+    split = ss["_cps"]
+    # Widget state is dropped on screens that do not draw these inputs: give them the kept split back.
+    ss.setdefault("cps_fee", split.platform_fee)
+    ss.setdefault("cps_weibo", split.weibo)
+
+    def on_change() -> None:
+        fee = int(ss["cps_fee"])
+        weibo = min(int(ss["cps_weibo"]), 100 - fee)  # the two never take more than the whole commission
+        ss["cps_weibo"] = weibo
+        ss["_cps"] = metrics.CpsSplit(fee, weibo)
+
+    title = ctx.t("cps.title", fee=split.platform_fee, weibo=split.weibo, influencer=split.influencer)
+    with st.expander(title, icon=":material/percent:"):
+        st.caption(ctx.t("cps.caption"))
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            st.number_input(ctx.t("cps.platform_fee"), min_value=0, max_value=100, step=1, format="%d",
+                            key="cps_fee", help=ctx.t("cps.platform_fee.help"), on_change=on_change, width=200)
+            st.number_input(ctx.t("cps.weibo"), min_value=0, max_value=100, step=1, format="%d", key="cps_weibo",
+                            help=ctx.t("cps.weibo.help"), on_change=on_change, width=200)
+            st.markdown(ctx.t("cps.influencer", pct=split.influencer))
+    written = None if split == metrics.DEFAULT_CPS_SPLIT else split.to_param()
+    if written is None:
+        if CPS_URL_KEY in st.query_params:
+            del st.query_params[CPS_URL_KEY]
+    elif st.query_params.get(CPS_URL_KEY) != written:
+        st.query_params[CPS_URL_KEY] = written
+    ss["_cps_url"] = written
+    return split

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from advisor import metrics, ui
 from advisor.dataset import open_dataset
 
-from .conftest import write_empty_dataset
+from .conftest import write_empty_dataset, write_minimal_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLES = {
@@ -157,6 +157,21 @@ def test_garbage_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert "clicks.parquet" in errors and "cannot be read as Parquet" in errors
     at.switch_page("pages/posts.py").run()
     assert not at.exception and "clicks.parquet" in _errors(at)
+
+
+def test_values_out_of_range_are_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The integrity rules run for the app too: a negative count stops the screens with table, column, file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = write_minimal_dataset(tmp_path / "negative")
+    posts = pq.read_table(data / "posts.parquet")
+    pq.write_table(posts.set_column(posts.column_names.index("reads"), "reads", pa.array([-5, 0])),
+                   data / "posts.parquet")
+    at = _app(data, monkeypatch, lang="en")
+    at.run()
+    assert not at.exception and not at.metric
+    assert "Table posts, column reads: 1 rows are negative, e.g. post_id=100 (file posts.parquet)." in _errors(at)
 
 
 def test_dataset_warnings_are_folded_under_the_title(tmp_path: Path, tiny_demo: Path,
