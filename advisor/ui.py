@@ -315,9 +315,21 @@ def _guard(lang: str, fn: Callable[..., object], *args: object) -> object:
         st.stop()
 
 
+def _leave_pages_folder_mode() -> None:
+    """Run the screen under app.py's navigation. Streamlit serves the very first visit of a fresh server that
+    opens a screen's own address (a shared link) from the `pages/` folder directly, with a navigation of file
+    names and without app.py; app.py's st.navigation switches that mode off for good, so say so and run again."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def sidebar() -> Context:
     """Draw the shared sidebar and return the page's context; stops the page with a message when the data is
     unusable."""
+    _leave_pages_folder_mode()
     view = _view()
     lang = view.lang
     # Filters on top, settings below; the language switch is drawn first so it works even when the dataset
@@ -568,33 +580,123 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return df.to_csv(index=False).encode("utf-8-sig")
 
 
-def column_config(df: pd.DataFrame, lang: str) -> dict[str, object]:
-    """Display formats for a translated table: money with ¥, counts grouped, ratios as percentages."""
-    config: dict[str, object] = {}
-    for name in df.columns:
-        shown = t(f"metric.{name}", lang)
-        kind = FORMATS.get(name)
-        if kind in ("money", "money_exact"):
-            config[shown] = st.column_config.NumberColumn(shown, format="¥%,.2f")
-        elif kind == "pct":
-            config[shown] = st.column_config.NumberColumn(shown, format="percent")
-        elif kind == "count":
-            config[shown] = st.column_config.NumberColumn(shown, format="%,d")
-    return config
-
-
 def table_with_download(ctx: Context, df: pd.DataFrame, title_key: str, file_stem: str, key: str) -> None:
-    """A table under its title with the CSV download beside the title."""
+    """The Overview's table: a result under its title with the CSV download beside the title."""
     shown = table_frame(df, ctx.lang)
-    p = ctx.filters.period
-    with st.container(horizontal=True, vertical_alignment="bottom"):
-        st.subheader(ctx.t(title_key), anchor=False)
-        st.download_button(ctx.t("download.csv"), csv_bytes(shown), key=f"{key}_csv",
-                           file_name=f"{file_stem}_{p.start.isoformat()}_{p.end.isoformat()}.csv",
-                           mime="text/csv", icon=":material/download:", help=ctx.t("download.csv_help"),
-                           on_click="ignore", width="content")
-    st.dataframe(shown, hide_index=True, column_config=column_config(df, ctx.lang), key=key, width="stretch")
+    section(ctx, ctx.t(title_key), shown, file_stem, key)
+    kinds = {c: {"money_exact": "money"}.get(FORMATS.get(c, ""), FORMATS.get(c, "text")) for c in df.columns}
+    config = {t(f"metric.{c}", ctx.lang): _column(t(f"metric.{c}", ctx.lang), None, kinds[c]) for c in df.columns}
+    st.dataframe(shown, hide_index=True, column_config=config, key=key, width="stretch")
 
+
+# Every screen's sections, tables and charts are drawn by these, so they look and export alike.
+
+PLOT_CONFIG = {"displaylogo": False}
+
+
+def download(ctx: Context, frame: pd.DataFrame | Callable[[], pd.DataFrame], stem: str, key: str,
+             quiet: bool = False) -> None:
+    """The CSV download of what a section shows, named after it and the period. A callable `frame` is made only
+    when the reader clicks (tens of thousands of rows take seconds)."""
+    p = ctx.filters.period
+    data = (lambda: csv_bytes(frame())) if callable(frame) else csv_bytes(frame)
+    st.download_button(ctx.t("download.csv"), data, key=f"{key}_csv", mime="text/csv",
+                       file_name=f"{stem}_{p.start.isoformat()}_{p.end.isoformat()}.csv",
+                       icon=":material/download:", help=ctx.t("download.csv_help"), on_click="ignore",
+                       width="content", type="tertiary" if quiet else "secondary")
+
+
+def section(ctx: Context, title: str, frame: pd.DataFrame | Callable[[], pd.DataFrame], stem: str, key: str,
+            help: str | None = None, small: bool = False) -> None:  # noqa: A002 - Streamlit's own name for it
+    """A section's title (text, never markup: it may hold a name from the data), its definition one hover away,
+    and the CSV of what it shows beside it. `small` for a sub-section inside a column."""
+    with st.container(horizontal=True, vertical_alignment="bottom", key=f"{key}_head"):
+        if small:
+            st.markdown(f"**{md_escape(title)}**", help=help)
+        else:
+            st.subheader(md_escape(title), anchor=False, help=help)
+        download(ctx, frame, stem, key, quiet=small)
+
+
+def chart(fig: object, key: str, stem: str | None = None) -> None:
+    """A Plotly figure as the charts module drew it (its own theme), its PNG named after `stem`."""
+    st.plotly_chart(fig, key=key, theme=None,
+                    config={**PLOT_CONFIG, "toImageButtonOptions": {"filename": stem or key}})
+
+
+def _column(name: str, help_text: str | None, kind: str) -> object:
+    cc = st.column_config
+    if kind in ("count", "money", "ratio", "estimate", "id"):
+        fmt = {"count": "%,d", "money": "¥%,.2f", "ratio": "%.2f", "estimate": "%.1f", "id": "%d"}[kind]
+        return cc.NumberColumn(name, help=help_text, format=fmt)
+    if kind == "pct":
+        return cc.NumberColumn(name, help=help_text, format="percent")
+    if kind == "time":
+        return cc.DatetimeColumn(name, help=help_text, format="YYYY-MM-DD HH:mm")
+    if kind == "flag":
+        return cc.CheckboxColumn(name, help=help_text)
+    # A title stays in view while the figures scroll beside it.
+    return cc.TextColumn(name, help=help_text, width=240 if kind == "title" else None,
+                         pinned=True if kind == "title" else None)
+
+
+def column_config(ctx: Context, columns: Sequence[str], kinds: Mapping[str, str], prefix: str) -> dict[str, object]:
+    """Display formats and the definition (catalogue `<prefix>.<column>.help`, one hover away) of every column of
+    a table made by `frame`. Kinds: count, money, pct, ratio, estimate, id, time, flag, title, text."""
+    return {ctx.t(f"{prefix}.{c}"): _column(ctx.t(f"{prefix}.{c}"), ctx.t(f"{prefix}.{c}.help"),
+                                           kinds.get(c, "text")) for c in columns}
+
+
+def frame(ctx: Context, df: pd.DataFrame, columns: Sequence[str], prefix: str,
+          codes: Mapping[str, Callable[[object], str]] | None = None) -> pd.DataFrame:
+    """The columns of a result as the reader sees and downloads them: headers from the catalogue
+    (`<prefix>.<column>`), codes from the data in words (`codes`: column -> wording of one code)."""
+    out = {}
+    for col in columns:
+        values = df[col]
+        word = (codes or {}).get(col)
+        if word is not None:  # each distinct code once: a period may hold 30,000 posts and five formats
+            words = {code: word(code) for code in values.dropna().unique()}
+            values = values.map(words).where(values.notna(), word(None))
+        out[ctx.t(f"{prefix}.{col}")] = values
+    return pd.DataFrame(out).reset_index(drop=True)
+
+
+def url_choice(ctx: Context, param: str, options: Sequence[object], default: object,
+               parse: Callable[[str], object] = str) -> str:
+    """Ready a picker whose choice lives under `param` in the URL: the URL's value when it changed (a shared link,
+    Back/Forward) and is one of `options`, else the reader's choice (the widget's, or the one kept from before a
+    language or screen switch), else `default`. Returns the widget key, whose state holds the choice (a new key per
+    language: see widget_key). Draw the widget with that key, then call keep_in_url."""
+    ss = st.session_state
+    key = widget_key(param, ctx.lang)
+    chosen = ss[key] if ss.get(key) in options else ss.get(f"_{param}")
+    url = st.query_params.get(param)
+    if url and url != ss.get(f"_{param}_url"):
+        try:
+            parsed = parse(url)
+        except ValueError:
+            parsed = None
+        if parsed in options:
+            chosen = parsed
+    if chosen not in options:
+        chosen = default
+    if ss.get(key) != chosen:
+        ss[key] = chosen
+    return key
+
+
+def keep_in_url(param: str, key: str, written: str | None) -> None:
+    """Remember the choice of widget `key` for the next run and write it into the URL (None: the default, left
+    out so links stay short)."""
+    ss = st.session_state
+    ss[f"_{param}"] = ss[key]
+    if written is None:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != written:
+        st.query_params[param] = written
+    ss[f"_{param}_url"] = written
 
 
 # ---- the CPS split, shared by the screens that show influencer earnings (粉丝头条, later 达人对比) --------

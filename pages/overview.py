@@ -23,8 +23,7 @@ ui.kpi_tiles(ctx, ("fans_end", "new_fans", "clicks", "orders", "gmv", "net_gmv",
              daily)
 
 # The trend: fans, clicks, orders and GMV day by day; orders and GMV name the attribution window they use.
-st.plotly_chart(charts.daily_trend(daily, ctx.lang, ctx.window_label), key="overview_trend", theme=None,
-                config={"displaylogo": False, "toImageButtonOptions": {"filename": "overview_daily"}})
+ui.chart(charts.daily_trend(daily, ctx.lang, ctx.window_label), "overview_trend", "overview_daily")
 
 # The same days as a table, with its CSV beside the title.
 ui.table_with_download(ctx, daily, "overview.table", "overview_daily", key="overview_daily")

@@ -88,3 +88,20 @@ def test_overview_in_chromium(server: str, browser) -> None:
     page.wait_for_function("() => document.querySelector('.st-key-period_en input')?.value === 'Whole span'")
     assert _kpi(page, "Clicks") == clicks_whole
     context.close()
+
+
+def test_a_shared_link_is_the_first_visit_of_a_fresh_server(tiny_demo: Path, browser, tmp_path: Path) -> None:
+    """Streamlit serves the first visit of a fresh server that opens a screen's own address from the pages/ folder,
+    bypassing app.py; the screen must still come with the app's navigation and its own view."""
+    from .browser_kit import streamlit_server
+
+    with streamlit_server(tiny_demo, tmp_path) as url:
+        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        page.goto(f"{url}/audience?lang=en&period=30d")
+        page.get_by_role("heading", name="Audience").first.wait_for()
+        _settled(page)
+        nav = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+        assert [text.split("\n")[-1] for text in nav] == ["Overview", "Audience", "Posts", "Campaigns", "Benchmarks",
+                                                           "Merchants"]
+        assert "period=30d" in page.url and "lang=en" in page.url
+        assert page.locator('[data-testid="stException"]').count() == 0
