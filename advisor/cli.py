@@ -55,11 +55,18 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--to", dest="date_to", type=_date, help="last local day (included), YYYY-MM-DD")
     q.add_argument("--influencer", type=int, action="append", default=[], metavar="ID",
                    help="influencer id; repeat for several (default: all)")
-    q.add_argument("--merchant", type=int, metavar="ID")
+    q.add_argument("--merchant", type=int, metavar="ID",
+                   help="merchant id, for influencer_compare (its products, its headline spend)")
     q.add_argument("--window-days", type=float, default=7.0,
                    help="attribution window in days, 1/24 (one hour) to 30; default 7")
     q.add_argument("--dim", help="breakdown dimension, for queries that take one")
     q.add_argument("--post", type=int, metavar="ID", help="post id, for the post drill-down queries")
+    q.add_argument("--campaign", type=int, metavar="ID", help="campaign id, for campaign_hourly")
+    q.add_argument("--segment", action="append", default=[], metavar="DIM=VALUE",
+                   help="target segment of influencer_compare and audience_match; DIM one of "
+                        f"{', '.join(metrics.SEGMENT_DIMS)} (e.g. gender=f, age_band=25-29, city_tier=1, "
+                        "interest=beauty, province=广东); repeat for several: values of one DIM are "
+                        "alternatives, different DIMs must all hold")
     q.add_argument("--k", type=int, default=5, help="smallest cohort published (never below 3)")
     q.add_argument("--format", choices=("csv", "json", "parquet"), default="csv")
     q.add_argument("--out", type=Path, help="file to write (default: standard output)")
@@ -137,7 +144,10 @@ def _query(args: argparse.Namespace) -> int:
     filters = metrics.Filters(period=metrics.Period(start, end), influencers=tuple(args.influencer),
                               window=window, merchant=args.merchant,
                               dim=args.dim, k=args.k,
-                              extra=(("post", args.post),) if args.post is not None else ())
+                              extra=tuple((key, value) for key, value in (("post", args.post),
+                                                                          ("campaign", args.campaign))
+                                          if value is not None)
+                              + ((("segment", metrics.Segment.from_args(args.segment)),) if args.segment else ()))
     frame = metrics.QUERIES[args.name](ds, filters)
     _write(frame, args.format, args.out)
     return EXIT_OK

@@ -193,8 +193,10 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
     # exports want plain numbers.
     for i, f in enumerate(table.schema):
         if pa.types.is_decimal(f.type):
-            target = pa.int64() if f.type.scale == 0 else pa.float64()
-            table = table.set_column(i, f.name, table.column(i).cast(target))
+            column = table.column(i)
+            # Through text, so 19.99 becomes the double nearest 19.99 (a direct cast can land one ulp off).
+            column = column.cast(pa.int64()) if f.type.scale == 0 else column.cast(pa.string()).cast(pa.float64())
+            table = table.set_column(i, f.name, column)
     # Counts stay integers when a NULL is among them (pandas' nullable Int64), never floats.
     return table.to_pandas(types_mapper=lambda t: pd.Int64Dtype() if pa.types.is_integer(t) else None)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -190,6 +190,116 @@ def audience_quality(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.D
     return run_query(ds, "audience_quality", viewer, to=f.period.end_ts, influencers=list(f.influencers))
 
 
+# Small cells: a bucket of fewer than SMALL_CELL fans (1-4) is shown as "<5", never as its count, and
+# whatever is derived from its count (its share, its TGI) is hidden with it, since share × total would
+# give the count back. An empty bucket (0) names nobody and stays as it is.
+SMALL_CELL = 5
+SMALL_CELL_TEXT = "<5"
+
+# The audience quality score of queries/audience_quality.sql: 100 − Σ weight × share of the part.
+QUALITY_WEIGHTS = {"dormant": 40, "burst": 40, "unknown": 20}
+
+
+def mask_small_cells(df: pd.DataFrame, columns: Mapping[str, Sequence[str]] | Sequence[str],
+                     threshold: int = SMALL_CELL) -> pd.DataFrame:
+    """A copy of `df` safe to show and export: in every count column of `columns` a value from 1 to
+    threshold − 1 becomes "<5", and the columns derived from that count (given as count -> derived) are
+    emptied on those rows. Masked count columns come back as object columns (ints and "<5")."""
+    spec = dict(columns) if isinstance(columns, Mapping) else {c: () for c in columns}
+    out = df.copy()
+    small_rows = {}
+    for count in spec:
+        values = pd.to_numeric(df[count], errors="coerce")
+        small_rows[count] = ((values >= 1) & (values < threshold)).fillna(False).to_numpy(dtype=bool)
+    for count, derived in spec.items():
+        small = small_rows[count]
+        for col in derived:
+            out[col] = out[col].astype("float64").mask(small)
+    for count in spec:
+        small = small_rows[count]
+        shown = [None if pd.isna(v) else int(v) for v in df[count]]
+        out[count] = pd.Series([SMALL_CELL_TEXT if s else v for s, v in zip(small, shown, strict=True)],
+                               index=df.index, dtype=object)
+    return out
+
+
+def is_masked(value: object) -> bool:
+    return isinstance(value, str) and value == SMALL_CELL_TEXT
+
+
+# Combining several influencers into one audience: follow relations add up (a user who follows two of the
+# chosen influencers counts twice, as in fans_end everywhere); ratios are taken again from the sums.
+
+def audience_kpis(summary: pd.DataFrame, combine: bool) -> pd.DataFrame:
+    """audience_summary rows with net_growth ((fans_end − fans_start) / fans_start), per influencer or, when
+    `combine`, summed into one row whose influencer_id is null."""
+    counts = ["fans_start", "fans_end", "new_fans", "lost_fans", "engaged_fans", "buying_fans"]
+    if combine:
+        out = pd.DataFrame([{"influencer_id": pd.NA, **{c: int(summary[c].sum()) for c in counts}}])
+    else:
+        out = summary[["influencer_id", *counts]].copy()
+    start = out["fans_start"].astype("float64")
+    end = out["fans_end"].astype("float64")
+    out["net_growth"] = (end - start) / start.where(start > 0)
+    out["fan_buyer_rate"] = out["buying_fans"].astype("float64") / end.where(end > 0)
+    return out.reset_index(drop=True)
+
+
+def audience_kpi_rows(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """The tiles as rows for their CSV: audience_kpis of this period and of the previous one, `period` saying
+    which (current / previous), the influencers' rows together."""
+    both = [current.assign(period="current"), previous.assign(period="previous")]
+    out = pd.concat([f for f in both if not f.empty] or [current.assign(period="current")], ignore_index=True)
+    order = {v: n for n, v in enumerate(dict.fromkeys(current["influencer_id"].tolist()))}
+    out["_order"] = out["influencer_id"].map(lambda i: order.get(i, len(order)) if pd.notna(i) else 0)
+    out = out.sort_values(["_order", "period"], kind="stable").drop(columns="_order")
+    return out[["influencer_id", "period", *[c for c in current.columns if c != "influencer_id"]]]
+
+
+def _combine(df: pd.DataFrame, keys: Sequence[str], sums: Sequence[str]) -> pd.DataFrame:
+    """Rows of several influencers summed per `keys` (a day, a weekday × hour), influencer_id null."""
+    if df.empty:
+        return df.iloc[0:0][["influencer_id", *keys, *sums]].copy()
+    out = df.groupby(list(keys), as_index=False, sort=True)[list(sums)].sum()
+    out.insert(0, "influencer_id", pd.Series([pd.NA] * len(out), dtype="Int64"))
+    return out
+
+
+def combine_daily(daily: pd.DataFrame) -> pd.DataFrame:
+    """audience_daily of several influencers as one audience, day by day."""
+    return _combine(daily, ["day"], [c for c in daily.columns if c not in ("influencer_id", "day")])
+
+
+def combine_hours(hours: pd.DataFrame) -> pd.DataFrame:
+    """audience_active_hours of several influencers as one audience (fans: follow relations, as everywhere)."""
+    return _combine(hours, ["weekday", "hour"], ["fan_clicks", "fans"])
+
+
+def combine_breakdown(breakdown: pd.DataFrame, audience: int) -> pd.DataFrame:
+    """audience_breakdown (or audience_tgi's own columns) of several influencers as one audience of `audience`
+    follow relations: fans summed per bucket, share = fans / audience."""
+    if breakdown.empty:
+        return breakdown.iloc[0:0][["influencer_id", "dim", "bucket", "fans", "share"]].copy()
+    out = breakdown.groupby(["dim", "bucket"], as_index=False, sort=False)["fans"].sum()
+    out["share"] = out["fans"].astype("float64") / audience if audience > 0 else float("nan")
+    out.insert(0, "influencer_id", pd.Series([pd.NA] * len(out), dtype="Int64"))
+    return out.sort_values(["fans", "bucket"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def combine_quality(quality: pd.DataFrame) -> pd.DataFrame:
+    """audience_quality of several influencers as one audience: parts summed, shares and score taken again
+    (the score is linear in the shares, so this is the fan-weighted mean of the scores)."""
+    counts = ["fans_end", "dormant_fans", "burst_fans", "unknown_fans", "burst_minutes"]
+    row: dict[str, object] = {"influencer_id": pd.NA, **{c: int(quality[c].sum()) for c in counts}}
+    fans = row["fans_end"]
+    for part in QUALITY_WEIGHTS:
+        row[f"{part}_share"] = row[f"{part}_fans"] / fans if fans else float("nan")
+    row["burst_threshold"] = float("nan")  # each influencer has its own
+    row["quality_score"] = (100 - sum(w * row[f"{p}_share"] for p, w in QUALITY_WEIGHTS.items())
+                            if fans else float("nan"))
+    return pd.DataFrame([row])[list(quality.columns)]
+
+
 # ---- the Posts screen (内容转化) ------------------------------------------------------------------
 
 def post_conversion(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
@@ -236,11 +346,108 @@ def post_campaigns(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.Dat
     return run_query(ds, "post_campaigns", viewer, post=_post(f, "post_campaigns"))
 
 
+def posts_funnel(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Impressions → reads → clicks → orders of the period's posts, with step conversion rates."""
+    return run_query(ds, "posts_funnel", viewer, **f.event_params())
+
+
+def posts_channel_split(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Clicks → orders of the period's posts by traffic channel, by fans vs non-fans, and in total."""
+    return run_query(ds, "posts_channel_split", viewer, **f.event_params())
+
+
 # ---- the Campaigns screen (粉丝头条) --------------------------------------------------------------
 
 def campaign_roi(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
     """Cost, attributed return, new fans and the incremental estimate per campaign started in the period."""
     return run_query(ds, "campaign_roi", viewer, **f.event_params())
+
+
+@dataclass(frozen=True)
+class CpsSplit:
+    """How a CPS commission is shared (METRICS.md): the platform fee, Weibo's share, and the rest to the influencer
+    (or agency). Whole percentage points, so a link (`cps=10,30,60`) says exactly what the reader set."""
+
+    platform_fee: int = 10
+    weibo: int = 30
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.platform_fee <= 100 and 0 <= self.weibo <= 100 and self.platform_fee + self.weibo <= 100):
+            raise ValueError("the platform fee and Weibo's share are whole percentages adding up to at most 100")
+
+    @property
+    def influencer(self) -> int:
+        """The influencer's share in percentage points."""
+        return 100 - self.platform_fee - self.weibo
+
+    @property
+    def influencer_share(self) -> float:
+        return self.influencer / 100
+
+    def to_param(self) -> str:
+        return f"{self.platform_fee},{self.weibo},{self.influencer}"
+
+    @classmethod
+    def parse(cls, text: object) -> CpsSplit | None:
+        """`10,30,60` (platform fee, Weibo, influencer) -> the split; None for anything else."""
+        parts = text.split(",") if isinstance(text, str) else []
+        if len(parts) != 3 or not all(p.strip().isdigit() for p in parts):
+            return None
+        fee, weibo, influencer = (int(p) for p in parts)
+        if fee + weibo + influencer != 100:
+            return None
+        try:
+            return cls(fee, weibo)
+        except ValueError:
+            return None
+
+    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Add influencer_share, influencer_earnings (commission × share, only where the influencer paid, i.e.
+        buyer_merchant_id is null) and profit_roi ((earnings − spend) / spend, null without spend)."""
+        out = frame.copy()
+        own = out["buyer_merchant_id"].isna()
+        commission = pd.to_numeric(out["commission"], errors="coerce").astype("float64")
+        spend = pd.to_numeric(out["spend"], errors="coerce").astype("float64")
+        out["influencer_share"] = self.influencer_share
+        out["influencer_earnings"] = (commission * self.influencer_share).round(2).where(own)
+        out["profit_roi"] = (out["influencer_earnings"] - spend) / spend.where(spend > 0)
+        return out
+
+
+DEFAULT_CPS_SPLIT = CpsSplit()
+
+
+def cps_split(f: Filters) -> CpsSplit:
+    """The split a screen chose (Filters.extra "cps"), else the default 10 / 30 / 60."""
+    split = dict(f.extra).get("cps")
+    return split if isinstance(split, CpsSplit) else DEFAULT_CPS_SPLIT
+
+
+def campaign_details(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Influencer, post and buyer names and the CPS commission per campaign started in the period, with the
+    influencer's earnings and profit ROI under the chosen CPS split (see CpsSplit.apply)."""
+    return cps_split(f).apply(run_query(ds, "campaign_details", viewer, **f.event_params()))
+
+
+def campaign_table(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """The Campaigns screen's table: campaign_roi's rows, in its order, with campaign_details beside them."""
+    roi = campaign_roi(ds, f, viewer)
+    details = campaign_details(ds, f, viewer).drop(columns=["buyer_merchant_id", "spend", "net_gmv"])
+    return roi.merge(details, on="campaign_id", how="left", validate="one_to_one")
+
+
+def campaign_products(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Totals, pooled ROAS and cost per new fan, and the median campaign's, per campaign product."""
+    return run_query(ds, "campaign_products", viewer, **f.event_params())
+
+
+def campaign_hourly(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """One campaign (Filters.extra "campaign") hour by hour from launch against its baseline weeks."""
+    campaign = dict(f.extra).get("campaign")
+    if campaign is None:
+        raise ParameterError("campaign_hourly needs --campaign ID")
+    return run_query(ds, "campaign_hourly", viewer, campaign=int(campaign),  # type: ignore[call-overload]
+                     to=f.period.end_ts, window=f.window)
 
 
 # The command line's `query NAME` and the exports reach every named query through this table.
@@ -263,5 +470,286 @@ QUERIES: dict[str, Callable[[Dataset, Filters, Viewer], pd.DataFrame]] = {
     "post_hourly": post_hourly,
     "post_products": post_products,
     "post_campaigns": post_campaigns,
+    "posts_funnel": posts_funnel,
+    "posts_channel_split": posts_channel_split,
     "campaign_roi": campaign_roi,
+    "campaign_details": campaign_details,
+    "campaign_products": campaign_products,
+    "campaign_hourly": campaign_hourly,
 }
+
+
+# ---- the Merchants screen (达人对比) ----
+
+SEGMENT_DIMS = ("gender", "age_band", "city_tier", "interest", "province")
+SEGMENT_GENDERS = ("f", "m")
+SEGMENT_AGE_BANDS = ("<18", "18-24", "25-29", "30-34", "35-39", "40-49", "50+")  # as audience_breakdown's
+SEGMENT_CITY_TIERS = (1, 2, 3, 4, 5)
+MAX_SEGMENT_VALUES = 40  # per criterion: a link or a command line cannot ask for more
+MAX_SEGMENT_TEXT = 64  # characters of one interest tag or province name
+
+
+def _segment_value(dim: str, raw: object) -> object | None:
+    """One value of a criterion in its canonical form (city tiers as ints), or None when `dim` cannot hold it."""
+    text = str(raw).strip() if raw is not None else ""
+    if dim == "gender":
+        return text.lower() if text.lower() in SEGMENT_GENDERS else None
+    if dim == "age_band":
+        return text if text in SEGMENT_AGE_BANDS else None
+    if dim == "city_tier":
+        return int(text) if text.isdigit() and int(text) in SEGMENT_CITY_TIERS else None
+    if dim in ("interest", "province"):
+        return text if 0 < len(text) <= MAX_SEGMENT_TEXT else None
+    return None
+
+
+# In a link a segment reads `gender:f,age_band:25-29,province:广东`; these characters of a value are escaped.
+_SEG_ESCAPES = (("%", "%25"), (",", "%2C"), (":", "%3A"))
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A merchant's target segment: per profile dimension the wanted values. A fan is in the segment when it has one of
+    the wanted values of every dimension that has any (queries/_macros.sql, segment_match); no values at all = every
+    fan. Values only ever reach SQL as list parameters."""
+
+    gender: tuple[str, ...] = ()
+    age_band: tuple[str, ...] = ()
+    city_tier: tuple[int, ...] = ()
+    interest: tuple[str, ...] = ()
+    province: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not any(getattr(self, d) for d in SEGMENT_DIMS)
+
+    def params(self) -> dict[str, list[object]]:
+        return {f"seg_{d}": list(getattr(self, d)) for d in SEGMENT_DIMS}
+
+    @classmethod
+    def of(cls, values: Mapping[str, Sequence[object]]) -> Segment:
+        """The segment of `values` (dimension -> wanted values), keeping the valid ones once, in order."""
+        kept: dict[str, tuple[object, ...]] = {}
+        for dim in SEGMENT_DIMS:
+            good = [v for v in (_segment_value(dim, raw) for raw in values.get(dim, ())) if v is not None]
+            kept[dim] = tuple(dict.fromkeys(good))[:MAX_SEGMENT_VALUES]
+        return cls(**kept)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_args(cls, pairs: Sequence[str]) -> Segment:
+        """`--segment DIM=VALUE` of the command line, repeated; a wrong one is a ParameterError naming it."""
+        values: dict[str, list[str]] = {}
+        for pair in pairs:
+            dim, sep, value = pair.partition("=")
+            dim = dim.strip()
+            if not sep or dim not in SEGMENT_DIMS:
+                raise ParameterError(f"--segment takes DIM=VALUE with DIM one of {', '.join(SEGMENT_DIMS)}; "
+                                     f"got {pair!r}")
+            if _segment_value(dim, value) is None:
+                allowed = {"gender": ", ".join(SEGMENT_GENDERS), "age_band": ", ".join(SEGMENT_AGE_BANDS),
+                           "city_tier": "1 to 5"}.get(dim, f"1 to {MAX_SEGMENT_TEXT} characters")
+                raise ParameterError(f"--segment {dim} takes {allowed}; got {value.strip()!r}")
+            values.setdefault(dim, []).append(value)
+        return cls.of(values)
+
+    def to_param(self) -> str | None:
+        """The segment as one URL value (None when empty)."""
+        def esc(text: str) -> str:
+            for char, code in _SEG_ESCAPES:
+                text = text.replace(char, code)
+            return text
+
+        parts = [f"{d}:{esc(str(v))}" for d in SEGMENT_DIMS for v in getattr(self, d)]
+        return ",".join(parts) or None
+
+    @classmethod
+    def parse(cls, text: object) -> Segment:
+        """A segment from a URL value; whatever cannot be read is left out, never an error."""
+        if not isinstance(text, str):
+            return cls()
+        values: dict[str, list[str]] = {}
+        for part in text.split(",")[:MAX_SEGMENT_VALUES * len(SEGMENT_DIMS)]:
+            dim, sep, value = part.partition(":")
+            if sep and dim in SEGMENT_DIMS:
+                for char, code in reversed(_SEG_ESCAPES):
+                    value = value.replace(code, char)
+                values.setdefault(dim, []).append(value)
+        return cls.of(values)
+
+
+def segment(f: Filters) -> Segment:
+    """The target segment a screen or the command line chose (Filters.extra "segment"), else none."""
+    chosen_segment = dict(f.extra).get("segment")
+    return chosen_segment if isinstance(chosen_segment, Segment) else Segment()
+
+
+def _ids(f: Filters) -> list[int]:
+    """The influencer ids as plain ints (ids taken from a result are numpy integers, which DuckDB does not take)."""
+    return [int(i) for i in f.influencers]
+
+
+def _merchant(f: Filters, query: str) -> int:
+    if f.merchant is None:
+        raise ParameterError(f"{query} needs --merchant ID")
+    return int(f.merchant)
+
+
+def merchant_list(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """The merchants of the products export with their products and what influencers sold for them in the period."""
+    return run_query(ds, "merchant_list", viewer, **{"from": f.period.start_ts, "to": f.period.end_ts},
+                     window=f.window)
+
+
+def influencer_compare(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Per influencer that moved the merchant's (`f.merchant`) products: sales, commission and headline cost, ROAS,
+    cost per order, new buyers and the audience match with the target segment (Filters.extra "segment")."""
+    return run_query(ds, "influencer_compare", viewer, **f.event_params(),
+                     merchant=_merchant(f, "influencer_compare"), **segment(f).params())
+
+
+def audience_match(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Fans at the period end in the target segment per influencer, and the share meeting each criterion alone."""
+    return run_query(ds, "audience_match", viewer, to=f.period.end_ts, influencers=_ids(f),
+                     **segment(f).params())
+
+
+def audience_overlap(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Shared fans and Jaccard index at the period end for every pair of `f.influencers` (empty: all)."""
+    return run_query(ds, "audience_overlap", viewer, to=f.period.end_ts, influencers=_ids(f))
+
+
+def shortlist_reach(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """The de-duplicated reach of `f.influencers` taken in their order, and what each adds and alone holds."""
+    return run_query(ds, "shortlist_reach", viewer, to=f.period.end_ts, influencers=_ids(f))
+
+
+def merchant_table(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """The Merchants screen's comparison: influencer_compare's rows with what the influencer keeps of the commission
+    under the CPS split (Filters.extra "cps"): influencer_share and influencer_earnings = commission_cost × share. The
+    merchant pays the whole commission whatever the split."""
+    out = influencer_compare(ds, f, viewer)
+    split = cps_split(f)
+    commission = pd.to_numeric(out["commission_cost"], errors="coerce").astype("float64")
+    out["influencer_share"] = split.influencer_share
+    out["influencer_earnings"] = (commission * split.influencer_share).round(2)
+    return out
+
+
+def segment_options(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE, limit: int = 60) -> dict[str, list[str]]:
+    """The interest tags and provinces of the fans of `f.influencers` at the period end (empty: all), most followed
+    first, for the segment builder; the `limit` most common of each."""
+    out: dict[str, list[str]] = {}
+    for dim in ("interest", "province"):
+        rows = audience_breakdown(ds, replace(f, dim=dim), viewer)
+        rows = rows[rows["bucket"].notna() & (rows["bucket"] != "unknown")]
+        totals = rows.groupby("bucket", sort=False)["fans"].sum().reset_index()
+        totals = totals.sort_values(["fans", "bucket"], ascending=[False, True], kind="stable")
+        out[dim] = [str(b) for b in totals["bucket"].head(limit)]
+    return out
+
+
+def reach_totals(reach: pd.DataFrame) -> dict[str, float | int | None]:
+    """shortlist_reach in three figures: fans summed over the shortlist (a fan of two counts twice), the de-duplicated
+    reach, and the share of the summed fans that are duplicates (None without fans)."""
+    summed = int(pd.to_numeric(reach["fans_end"]).sum()) if len(reach) else 0
+    unique = int(reach["cumulative_reach"].iloc[-1]) if len(reach) else 0
+    return {"summed_fans": summed, "reach": unique,
+            "duplicate_share": (summed - unique) / summed if summed else None}
+
+
+QUERIES.update({
+    "merchant_list": merchant_list,
+    "influencer_compare": influencer_compare,
+    "audience_match": audience_match,
+    "audience_overlap": audience_overlap,
+    "shortlist_reach": shortlist_reach,
+})
+
+
+# ---- the Benchmarks screen (类目对标) ----
+
+# The figures category_benchmark compares, in its order; all of them are better when higher.
+BENCHMARK_METRICS = ("ctr", "cvr", "aov", "gmv_per_1k_reads", "fan_growth", "engaged_fan_rate", "headline_roas")
+# Figures of one fan base: published only over a cohort of at least FAN_FLOOR fans (METRICS.md).
+AUDIENCE_METRICS = ("fan_growth", "engaged_fan_rate")
+FAN_FLOOR = 50
+TIER_ORDER = ("head", "waist", "tail")
+MIN_K = 3  # no cohort smaller than this is ever published, whatever a caller asks (METRICS.md)
+
+
+def _k(f: Filters) -> int:
+    if int(f.k) < MIN_K:
+        raise ParameterError(f"k, the smallest cohort published, is never below {MIN_K} (got {f.k})")
+    return int(f.k)
+
+
+def _benchmark_params(f: Filters) -> dict[str, object]:
+    return {"from": f.period.start_ts, "to": f.period.end_ts, "window": f.window, "k": _k(f)}
+
+
+def category_benchmark(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Quartiles and the top decile of every metric per category × tier cohort, the publishable cohorts only.
+    The influencer filter plays no part: a cohort is every influencer of its category and tier."""
+    return run_query(ds, "category_benchmark", viewer, **_benchmark_params(f))
+
+
+def influencer_rank(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """Each chosen influencer's own value and percentile in its category × tier cohort, metric by metric."""
+    return run_query(ds, "influencer_rank", viewer, **_benchmark_params(f), influencers=list(f.influencers))
+
+
+def benchmark_trend(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """category_benchmark month by month (calendar months clipped to the period), for the trend of the median."""
+    return run_query(ds, "benchmark_trend", viewer, **_benchmark_params(f))
+
+
+def _tier_rank(tiers: pd.Series) -> pd.Series:
+    return tiers.map(lambda x: TIER_ORDER.index(x) if x in TIER_ORDER else len(TIER_ORDER))
+
+
+def benchmark_table(ds: Dataset, f: Filters, metric: str, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """The cohort table of one metric: every category × tier that holds an influencer the viewer may see (tiers as
+    at the period end, as in the cohorts), with `published` and category_benchmark's figures where it is true;
+    the others are the cells a screen shows as "insufficient data". Categories in code order, tiers head → tail."""
+    if metric not in BENCHMARK_METRICS:
+        raise ParameterError(f"metric is one of {', '.join(BENCHMARK_METRICS)}; got {metric!r}")
+    members = influencer_list(ds, f, viewer)
+    cohorts = members[["category", "tier"]].drop_duplicates()
+    cells = category_benchmark(ds, f, viewer)
+    cells = cells[cells["metric"] == metric].drop(columns="metric")
+    out = cohorts.merge(cells, on=["category", "tier"], how="left", validate="one_to_one")
+    out.insert(2, "metric", metric)
+    out.insert(3, "published", out["influencers"].notna())
+    out = out.assign(_tier=_tier_rank(out["tier"])).sort_values(["category", "_tier", "tier"], kind="stable")
+    return out.drop(columns="_tier").reset_index(drop=True)
+
+
+def standing(ds: Dataset, f: Filters, influencer: int, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """"Where I stand": one influencer's influencer_rank rows (one per metric) with its cohort's published quantiles
+    beside them (null where the cohort is not published). Nothing here is another influencer's own figure."""
+    rank = influencer_rank(ds, replace(f, influencers=(int(influencer),)), viewer)
+    cells = category_benchmark(ds, f, viewer).drop(columns="influencers")
+    out = rank.merge(cells, on=["category", "tier", "metric"], how="left", validate="one_to_one")
+    return out.reset_index(drop=True)
+
+
+def cohort_trend(ds: Dataset, f: Filters, category: object, metric: str, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """benchmark_trend of one category's cohorts (every tier) for one metric."""
+    trend = benchmark_trend(ds, f, viewer)
+    keep = (trend["category"] == category).fillna(False) & (trend["metric"] == metric)
+    return trend[keep.to_numpy(dtype=bool)].reset_index(drop=True)
+
+
+def benchmarked_influencers(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> set[int]:
+    """The influencers with a value on at least one metric whose cohort is published: those "where I stand" has
+    something to compare. (Whether a cohort is published is no one's figure.)"""
+    rank = influencer_rank(ds, replace(f, influencers=()), viewer)
+    ranked = rank["published"].astype(bool) & rank["value"].notna()
+    return {int(i) for i in rank.loc[ranked.to_numpy(dtype=bool), "influencer_id"]}
+
+
+QUERIES.update({
+    "category_benchmark": category_benchmark,
+    "influencer_rank": influencer_rank,
+    "benchmark_trend": benchmark_trend,
+})

@@ -155,3 +155,207 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
     from picked k
     left join click_figures cf on cf.post_id = k.post_id
     left join order_figures o on o.post_id = k.post_id;
+
+-- The clicks and attributed orders of the posts posted in [period_start, period_end), one row per event, up to
+-- period_end: the click → order step of the funnel, to be split by channel and fan status (post_channels,
+-- posts_channel_split). An order takes its click's channel and is from a fan when its user was a fan of the
+-- post's author at the order.
+create or replace macro post_events(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table
+    with picked as (
+        select post_id
+        from post_figures(period_start, period_end, win, ids, influencer_scope, merchant_scope)
+    )
+    select c.channel, c.from_fan, 1 as is_click, 0 as is_order,
+           cast(null as decimal(18, 2)) as amount, cast(null as decimal(18, 2)) as net_amount
+    from click_facts c
+    join picked k on k.post_id = c.post_id
+    where c.clicked_at < period_end
+      and visible_product(c.product_id, merchant_scope)
+    union all
+    select a.channel, a.from_fan, 0, 1, a.amount, a.net_amount
+    from attributed_orders(win) a
+    join picked k on k.post_id = a.post_id
+    where a.ordered_at < period_end
+      and visible_product(a.product_id, merchant_scope);
+
+-- ---- the Merchants screen (达人对比) ----
+
+-- One criterion of a target segment: an empty list sets none (every fan meets it); else the fan's value must be one
+-- of the list's. An unknown (NULL) value meets no criterion that is set.
+create or replace macro segment_has(wanted, value) as
+    len(wanted) = 0 or coalesce(list_contains(wanted, value), false);
+
+-- The interest criterion: some tag of the fan (NULL tags and an empty or NULL list have none) is a wanted one.
+create or replace macro segment_has_any(wanted, tags) as
+    len(wanted) = 0 or coalesce(list_has_any(wanted, tags), false);
+
+-- Fans at period_end per influencer (distinct users), and how many of them meet each criterion of a target segment
+-- and all of them together. A user followed twice at that moment counts once: it is in the segment when one of its
+-- follows' profiles meets every criterion. Age bands as of the period end's year (age_band).
+create or replace macro segment_match(period_end, want_gender, want_age_band, want_city_tier, want_interest,
+                                      want_province) as table
+    with follows as (
+        select f.influencer_id, f.fan_id,
+               segment_has(want_gender, f.gender) as by_gender,
+               segment_has(want_age_band, age_band(f.birth_year, period_end)) as by_age_band,
+               segment_has(want_city_tier, f.city_tier) as by_city_tier,
+               segment_has_any(want_interest, f.interests) as by_interest,
+               segment_has(want_province, f.province) as by_province
+        from fans f
+        where is_fan_at(f.followed_at, f.unfollowed_at, period_end)
+    ),
+    users as (
+        select influencer_id, fan_id,
+               bool_or(by_gender) as by_gender, bool_or(by_age_band) as by_age_band,
+               bool_or(by_city_tier) as by_city_tier, bool_or(by_interest) as by_interest,
+               bool_or(by_province) as by_province,
+               bool_or(by_gender and by_age_band and by_city_tier and by_interest and by_province) as matched
+        from follows
+        group by influencer_id, fan_id
+    )
+    select influencer_id,
+           count(*) as fans_end,
+           count(*) filter (where matched) as matched_fans,
+           count(*) filter (where by_gender) as gender_fans,
+           count(*) filter (where by_age_band) as age_band_fans,
+           count(*) filter (where by_city_tier) as city_tier_fans,
+           count(*) filter (where by_interest) as interest_fans,
+           count(*) filter (where by_province) as province_fans
+    from users
+    group by influencer_id;
+
+-- ---- the Benchmarks screen (类目对标) ----
+
+-- An account's tier: as exported, else derived from its fans at a moment (CONTRACT.md, influencers.tier).
+create or replace macro account_tier(tier, fans) as
+    coalesce(tier, case when coalesce(fans, 0) >= 1000000 then 'head'
+                        when coalesce(fans, 0) >= 100000 then 'waist'
+                        else 'tail' end);
+
+-- The figures category_benchmark compares (METRICS.md), one row per influencer the viewer may see × metric, in a
+-- fixed order (ord): ctr, cvr, aov, gmv_per_1k_reads (ratios of the sums of the influencer's post figures over
+-- [period_start, period_end), post_figures), fan_growth ((fans_end − fans_start) / fans_start) and
+-- engaged_fan_rate (engaged_fans / fans_end) as in audience_summary, and headline_roas (gmv / spend summed over
+-- its fan_headline and delegated_headline campaigns started in the period, gmv attributed through their paid
+-- clicks up to period_end, as in campaign_roi). `denominator` is the metric's denominator (impressions, clicks,
+-- orders, reads, fans_start, fans_end, spend); `value` is null exactly when it is 0. The cohort is the category
+-- and the tier, exported or derived from the fans at tier_at.
+create or replace macro benchmark_figures(period_start, period_end, tier_at, win, influencer_scope,
+                                          merchant_scope) as table
+    with accounts as (
+        select i.influencer_id, i.category, account_tier(i.tier, fc.fans) as tier
+        from influencers i
+        left join (select f.influencer_id, count(*) as fans
+                   from fans f
+                   where is_fan_at(f.followed_at, f.unfollowed_at, tier_at)
+                   group by f.influencer_id) fc on fc.influencer_id = i.influencer_id
+        where visible_account(i.influencer_id, influencer_scope, merchant_scope)
+    ),
+    post_sums as (
+        select pf.influencer_id, sum(pf.impressions) as impressions, sum(pf.reads) as reads,
+               sum(pf.clicks) as clicks, sum(pf.orders) as orders, sum(pf.gmv) as gmv
+        from post_figures(period_start, period_end, win, [], influencer_scope, merchant_scope) pf
+        group by pf.influencer_id
+    ),
+    follows as (
+        select f.influencer_id, f.fan_id, f.followed_at, f.unfollowed_at
+        from fans f
+        join accounts a on a.influencer_id = f.influencer_id
+    ),
+    fan_counts as (
+        select influencer_id,
+               count(*) filter (where is_fan_at(followed_at, unfollowed_at, period_start)) as fans_start,
+               count(*) filter (where is_fan_at(followed_at, unfollowed_at, period_end)) as fans_end
+        from follows
+        group by influencer_id
+    ),
+    engaged as (
+        select e.influencer_id, count(*) as engaged_fans
+        from (select distinct influencer_id, fan_id from follows
+              where is_fan_at(followed_at, unfollowed_at, period_end)) e
+        join (select distinct c.influencer_id, c.user_id
+              from chosen_clicks(period_start, period_end, [], influencer_scope, merchant_scope) c) c
+          on c.influencer_id = e.influencer_id and c.user_id = e.fan_id
+        group by e.influencer_id
+    ),
+    headline as (
+        select cp.influencer_id, sum(cp.spend) as spend, sum(coalesce(po.gmv, 0)) as gmv
+        from campaigns cp
+        left join (select a.campaign_id, sum(a.amount) as gmv
+                   from attributed_orders(win) a
+                   where a.campaign_id is not null and a.ordered_at < period_end
+                   group by a.campaign_id) po on po.campaign_id = cp.campaign_id
+        where cp.product in ('fan_headline', 'delegated_headline')
+          and cp.start_at >= period_start and cp.start_at < period_end
+          and visible_influencer(cp.influencer_id, influencer_scope)
+          and (merchant_scope is null or list_contains(merchant_scope, cp.buyer_merchant_id))
+        group by cp.influencer_id
+    ),
+    totals as (
+        select a.influencer_id, a.category, a.tier,
+               cast(coalesce(ps.impressions, 0) as decimal(38, 2)) as impressions,
+               cast(coalesce(ps.reads, 0) as decimal(38, 2)) as reads,
+               cast(coalesce(ps.clicks, 0) as decimal(38, 2)) as clicks,
+               cast(coalesce(ps.orders, 0) as decimal(38, 2)) as orders,
+               cast(coalesce(ps.gmv, 0) as decimal(38, 2)) as gmv,
+               cast(coalesce(fc.fans_start, 0) as decimal(38, 2)) as fans_start,
+               cast(coalesce(fc.fans_end, 0) as decimal(38, 2)) as fans_end,
+               cast(coalesce(e.engaged_fans, 0) as decimal(38, 2)) as engaged_fans,
+               cast(coalesce(h.spend, 0) as decimal(38, 2)) as headline_spend,
+               cast(coalesce(h.gmv, 0) as decimal(38, 2)) as headline_gmv
+        from accounts a
+        left join post_sums ps on ps.influencer_id = a.influencer_id
+        left join fan_counts fc on fc.influencer_id = a.influencer_id
+        left join engaged e on e.influencer_id = a.influencer_id
+        left join headline h on h.influencer_id = a.influencer_id
+    ),
+    metrics(metric, ord) as (
+        values ('ctr', 1), ('cvr', 2), ('aov', 3), ('gmv_per_1k_reads', 4), ('fan_growth', 5),
+               ('engaged_fan_rate', 6), ('headline_roas', 7)
+    ),
+    parts as (
+        select t.influencer_id, t.category, t.tier, m.metric, m.ord,
+               case m.metric when 'ctr' then t.clicks when 'cvr' then t.orders when 'aov' then t.gmv
+                             when 'gmv_per_1k_reads' then t.gmv * 1000 when 'fan_growth' then t.fans_end - t.fans_start
+                             when 'engaged_fan_rate' then t.engaged_fans when 'headline_roas' then t.headline_gmv
+               end as numerator,
+               case m.metric when 'ctr' then t.impressions when 'cvr' then t.clicks when 'aov' then t.orders
+                             when 'gmv_per_1k_reads' then t.reads when 'fan_growth' then t.fans_start
+                             when 'engaged_fan_rate' then t.fans_end when 'headline_roas' then t.headline_spend
+               end as denominator
+        from totals t
+        cross join metrics m
+    )
+    select influencer_id, category, tier, metric, ord, denominator,
+           cast(numerator as double) / cast(nullif(denominator, 0) as double) as value
+    from parts;
+
+-- benchmark_figures with each influencer's cohort (category × tier × metric, over the non-null values) beside it:
+-- influencers (how many have a value), p25 / p50 / p75 / p90 (quantile_cont: linear interpolation), percentile
+-- (percent_rank among the cohort's values: the share of the other members with a strictly lower value, 0 for the
+-- lowest, 1 for the highest, ties share the lower rank; null without a value) and published, the privacy rule of
+-- METRICS.md: at least greatest(k, 3) influencers, no influencer holding more than half of the cohort's total
+-- denominator, and for fan_growth and engaged_fan_rate a total of at least 50 fans. Whatever a screen shows of a
+-- cohort comes from here, so a figure is shown only where `published` holds.
+create or replace macro benchmark_cohorts(period_start, period_end, tier_at, win, k, influencer_scope,
+                                          merchant_scope) as table
+    with cohorts as (
+        select f.*,
+               count(f.value) over cohort as influencers,
+               quantile_cont(f.value, 0.25) over cohort as p25,
+               quantile_cont(f.value, 0.5) over cohort as p50,
+               quantile_cont(f.value, 0.75) over cohort as p75,
+               quantile_cont(f.value, 0.9) over cohort as p90,
+               sum(f.denominator) over cohort as cohort_total,
+               max(f.denominator) over cohort as largest,
+               case when f.value is not null then
+                   percent_rank() over (partition by f.category, f.tier, f.metric, f.value is null order by f.value)
+               end as percentile
+        from benchmark_figures(period_start, period_end, tier_at, win, influencer_scope, merchant_scope) f
+        window cohort as (partition by f.category, f.tier, f.metric)
+    )
+    select *,
+           influencers >= greatest(k, 3)
+           and 2 * largest <= cohort_total
+           and (metric not in ('fan_growth', 'engaged_fan_rate') or cohort_total >= 50) as published
+    from cohorts;

@@ -9,7 +9,7 @@ with picked as (
     select i.influencer_id
     from influencers i
     where chosen(i.influencer_id, $influencers)
-      and visible_influencer(i.influencer_id, $viewer_influencers)
+      and visible_account(i.influencer_id, $viewer_influencers, $viewer_merchants)
 ),
 follows as (
     select f.influencer_id, f.fan_id, f.followed_at, f.unfollowed_at

@@ -34,7 +34,7 @@ paid_clicks as (
 ),
 paid_orders as (
     select a.campaign_id, count(*) as orders, sum(a.amount) as gmv, sum(a.net_amount) as net_gmv
-    from attributed a join picked k using (campaign_id)
+    from attributed_orders($window) a join picked k using (campaign_id)
     where a.ordered_at < $to
     group by 1
 ),

@@ -5,38 +5,13 @@
 -- columns: channel, from_fan, clicks, orders, gmv, net_gmv, cvr
 -- As post_conversion: clicks and orders count from posting up to $to. A click (an order) is from a fan
 -- when its user was a fan of the post's author at the click (the order). An order takes its click's channel.
-with picked as (
-    select post_id, influencer_id
-    from post_figures($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants)
-),
-click_rows as (
-    select c.channel, c.from_fan
-    from click_facts c
-    join picked k on k.post_id = c.post_id
-    where c.clicked_at < $to
-      and visible_product(c.product_id, $viewer_merchants)
-),
-order_rows as (
-    select a.channel, a.amount, a.net_amount, a.from_fan
-    from attributed_orders($window) a
-    join picked k on k.post_id = a.post_id
-    where a.ordered_at < $to
-      and visible_product(a.product_id, $viewer_merchants)
-),
-clicks_by as (
-    select channel, from_fan, count(*) as clicks from click_rows group by all
-),
-orders_by as (
-    select channel, from_fan, count(*) as orders, sum(amount) as gmv, sum(net_amount) as net_gmv
-    from order_rows group by all
-)
-select coalesce(c.channel, o.channel) as channel,
-       coalesce(c.from_fan, o.from_fan) as from_fan,
-       coalesce(c.clicks, 0) as clicks,
-       coalesce(o.orders, 0) as orders,
-       cast(coalesce(o.gmv, 0) as decimal(18, 2)) as gmv,
-       cast(coalesce(o.net_gmv, 0) as decimal(18, 2)) as net_gmv,
-       coalesce(o.orders, 0) / nullif(c.clicks, 0) as cvr
-from clicks_by c
-full join orders_by o on o.channel is not distinct from c.channel and o.from_fan = c.from_fan
+select channel,
+       from_fan,
+       cast(sum(is_click) as bigint) as clicks,
+       cast(sum(is_order) as bigint) as orders,
+       cast(coalesce(sum(amount), 0) as decimal(18, 2)) as gmv,
+       cast(coalesce(sum(net_amount), 0) as decimal(18, 2)) as net_gmv,
+       sum(is_order) / nullif(sum(is_click), 0) as cvr
+from post_events($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants)
+group by channel, from_fan
 order by channel, from_fan desc

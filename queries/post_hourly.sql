@@ -1,5 +1,6 @@
 -- post_hourly: one post hour by hour since it was posted: clicks and attributed orders.
--- grain: one row per hour from the posting hour up to the period end, at most 30 days (720 hours).
+-- grain: one clock hour per row from the posting hour, until the period end or 30 days after posting, whichever
+--        comes first (721 clock hours hold the 30 days of a post made off the hour).
 -- params: $post BIGINT, $to TIMESTAMP (period end, exclusive), $window INTERVAL,
 --         $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all)
 -- columns: hour_start, hours_since_post, clicks, orders, gmv

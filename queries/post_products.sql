@@ -1,5 +1,5 @@
 -- post_products: the products a post links (商品卡片), with what the post sold of each.
--- grain: one row per product linked from the post (or clicked through it).
+-- grain: one row per product linked from the post (or clicked through it before $to).
 -- params: $post BIGINT, $to TIMESTAMP (period end, exclusive), $window INTERVAL,
 --         $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all)
 -- columns: product_id, title, category, price, commission_rate, merchant_id, merchant_name, clicks, orders, gmv,
@@ -14,7 +14,7 @@ with the_post as (
 linked as (
     select unnest(coalesce(product_ids, [])) as product_id from the_post
     union
-    select c.product_id from clicks c join the_post tp on tp.post_id = c.post_id
+    select c.product_id from clicks c join the_post tp on tp.post_id = c.post_id where c.clicked_at < $to
 ),
 click_figures as (
     select c.product_id, count(*) as clicks

@@ -1,15 +1,18 @@
-"""Shared fixtures: isolated caches, a tiny demo dataset and an empty one."""
+"""Shared fixtures: isolated caches, the tiny demo, an empty, a minimal and the edge dataset, server and browser."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from advisor import db, metrics
+from advisor import dataset, db, metrics
 from advisor.dataset import TABLES, arrow_schema
+
+from . import edge_data as E
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -54,6 +57,23 @@ def empty_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _close_connections() -> None:
     yield
     db.forget()
+
+
+@pytest.fixture(scope="session")
+def edge_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The edge dataset of tests/edge_data.py: every trap of METRICS.md planted, generated once per session."""
+    return E.dataset_path(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def edge(edge_path: Path) -> dataset.Dataset:
+    return dataset.open_dataset(edge_path)
+
+
+@pytest.fixture(scope="session")
+def tables(edge_path: Path) -> dict[str, pd.DataFrame]:
+    """The edge dataset's tables as pandas frames, for the independent reference computations."""
+    return E.load(edge_path)
 
 
 def write_minimal_dataset(path: Path) -> Path:

@@ -345,8 +345,208 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
     for col in ("birth_year", "city_tier"):
         fans[col] = fans[col].astype("Int64")
 
-    return {"influencers": influencers, "fans": fans, "posts": posts, "clicks": clicks, "orders": orders,
-            "campaigns": campaigns, "products": products, "merchants": merchants}
+    return _plant_for_screens({"influencers": influencers, "fans": fans, "posts": posts, "clicks": clicks,
+                               "orders": orders, "campaigns": campaigns, "products": products,
+                               "merchants": merchants})
+
+
+# ---- planted for the Audience, Posts and Campaigns tests (test_queries_audience/_posts/_campaigns.py) ----
+
+# Audience profiles: fans of SMALL since 2025-11-15 (fans at every period end from then on), one per case.
+# Birth years reach exactly 18, 25 and 50 (and one year less) in AGE_YEAR; in AGE_YEAR - 1 they are a year
+# younger, so a period whose last day is Dec 31 and one whose last day is Jan 1 band them differently.
+AGE_YEAR = 2026
+PROFILE_FOLLOWED_AT = T(2025, 11, 15, 10)
+PROFILE_FANS: dict[int, dict] = {
+    4101: {"interests": ["beauty", "beauty", "food"], "birth_year": 2008, "gender": "f", "province": "广东",
+           "city_tier": 1, "device": "ios"},  # a duplicate tag; 18 in 2026
+    4102: {"interests": [], "birth_year": 2009, "gender": "m", "city_tier": 5},  # an empty list; 17
+    4103: {"interests": [None, "acg"], "birth_year": 2001, "province": "北京"},  # a NULL element; 25
+    4104: {"interests": [None], "birth_year": 2002, "device": "pc"},  # only a NULL element; 24
+    4105: {"interests": None, "birth_year": 1976, "gender": "f"},  # 50
+    4106: {"interests": ["猫咪", "猫咪"], "birth_year": 1977, "city_tier": 3},  # 49
+    4107: {"interests": None, "birth_year": None},  # nothing known: an unknown profile
+}
+UNKNOWN_SOURCE_FAN, UNKNOWN_SOURCE_AT = 4120, T(2026, 3, 16, 9)  # SMALL, source 'weibo_search' (not in the enum)
+
+# A bot burst: PLAIN gains BURST_SIZE follows inside BURST_MINUTE from users without any activity, except
+# BURST_ACTIVE (clicks after the follow), BURST_CLICKED_BEFORE (clicked only before it: still a bot) and
+# BURST_LEAVER (unfollows before the main period's end). NEAR_BURST_MINUTE holds 9 follows (below the
+# threshold of 10), AT_THRESHOLD_MINUTE exactly 10.
+BURST_MINUTE, BURST_SIZE = T(2026, 3, 3, 21, 15), 60
+BURST_FANS = tuple(range(6001, 6001 + BURST_SIZE))
+BURST_ACTIVE, BURST_CLICKED_BEFORE, BURST_LEAVER = 6001, 6002, 6003
+NEAR_BURST_MINUTE, NEAR_BURST_FANS = T(2026, 3, 3, 22, 40), tuple(range(6101, 6110))
+AT_THRESHOLD_MINUTE, AT_THRESHOLD_FANS = T(2026, 3, 4, 7, 7), tuple(range(6201, 6211))
+# FANS_ONLY's follows per minute: 1, 1, five minutes of 3, one of 14, one of 16 -> median 3, threshold 15:
+# the 14-follow minute is no burst (it would be under the floor of 10), the 16-follow minute is.
+SCALED_MINUTES = {T(2025, 12, 1 + k, 9, 30): tuple(range(7001 + 3 * k, 7004 + 3 * k)) for k in range(5)}
+SCALED_BELOW_MINUTE, SCALED_BELOW_FANS = T(2025, 12, 8, 20, 0), tuple(range(7101, 7115))
+SCALED_BURST_MINUTE, SCALED_BURST_FANS = T(2025, 12, 9, 20, 0), tuple(range(7201, 7217))
+
+# Dormancy edge for the "empty" period (end 2026-06-04 00:00, 90 days before: 2026-03-06 00:00): fans of HEAD
+# whose only activity is a click / an order exactly at that instant (alive) or 1 µs before it (dormant).
+DORMANT_EDGE = T(2026, 3, 6)
+ALIVE_CLICKER, DORMANT_CLICKER, ALIVE_BUYER, DORMANT_BUYER = 4201, 4202, 4203, 4204
+
+# Posts: one without clicks (reads 0), one without products, one linking only products missing from the
+# products table, one with zero impressions and a refunded order, one at each end instant of the main period.
+POST_NO_CLICKS, POST_NO_PRODUCTS, POST_UNKNOWN_PRODUCTS, POST_ZERO_IMP = 170, 171, 172, 173
+POST_AT_MAIN_START, POST_AT_MAIN_END = 174, 175
+UNKNOWN_PRODUCT = 12  # like MISSING_PRODUCT: in clicks and orders, not in products
+POST_UNKNOWN = 424_242  # no such post anywhere
+# A click from a non-fan who then follows and orders (click: not a fan; order: a fan), and the reverse.
+FAN_AFTER_CLICK, FAN_LEFT_BEFORE_ORDER = 4301, 4302
+# Purchase-delay band edges: (lag, order at the lag, order 1 µs later) on POST_PLAIN, product 3.
+DELAY_EDGES = {6 * HOUR: (5206, 5207), 24 * HOUR: (5224, 5225), 72 * HOUR: (5272, 5273), 336 * HOUR: (5336, 5337)}
+
+# Campaigns: 5 and 6 overlap campaign 2 on post 105; 6 has spend but no impressions; 7 crosses the gap
+# period's end; 8 starts exactly at the main period's end; 5 has a paid click on the missing post that
+# earns an order.
+OVERLAP_CAMPAIGNS, NO_IMPRESSION_CAMPAIGN, CROSSING_CAMPAIGN, AT_MAIN_END_CAMPAIGN = (5, 6), 6, 7, 8
+PAID_CLICK_ON_MISSING_POST_ORDER = 5401
+
+
+def _plant_for_screens(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Add the rows above to the generated frames (after every random draw, so those stay as they were)."""
+    def fan(fan_id: int, influencer: int, at: dt.datetime, until: dt.datetime | None = None, source: str = "organic",
+            **profile: object) -> dict:
+        row = {"influencer_id": influencer, "fan_id": fan_id, "followed_at": at, "unfollowed_at": until,
+               "gender": None, "birth_year": None, "province": None, "city": None, "city_tier": None,
+               "device": None, "interests": None, "source": source}
+        row.update(profile)
+        return row
+
+    fans = [fan(i, SMALL, PROFILE_FOLLOWED_AT + (i - 4101) * dt.timedelta(minutes=3), **p)
+            for i, p in PROFILE_FANS.items()]
+    fans.append(fan(UNKNOWN_SOURCE_FAN, SMALL, UNKNOWN_SOURCE_AT, source="weibo_search", gender="m"))
+    for k, user in enumerate(BURST_FANS):
+        at = BURST_MINUTE + dt.timedelta(seconds=k) if k < BURST_SIZE - 1 else BURST_MINUTE + dt.timedelta(
+            minutes=1) - US
+        fans.append(fan(user, PLAIN, at, T(2026, 3, 4, 9) if user == BURST_LEAVER else None))
+    fans += [fan(u, PLAIN, NEAR_BURST_MINUTE + dt.timedelta(seconds=5 * k), gender="f")
+             for k, u in enumerate(NEAR_BURST_FANS)]
+    fans += [fan(u, PLAIN, AT_THRESHOLD_MINUTE + dt.timedelta(seconds=5 * k)) for k, u in enumerate(AT_THRESHOLD_FANS)]
+    for minute, users in [*SCALED_MINUTES.items(), (SCALED_BELOW_MINUTE, SCALED_BELOW_FANS),
+                          (SCALED_BURST_MINUTE, SCALED_BURST_FANS)]:
+        fans += [fan(u, FANS_ONLY, minute + dt.timedelta(seconds=3 * k), province="海外")
+                 for k, u in enumerate(users)]
+    fans += [fan(u, HEAD, T(2025, 12, 5, 12), gender="m") for u in
+             (ALIVE_CLICKER, DORMANT_CLICKER, ALIVE_BUYER, DORMANT_BUYER)]
+    fans += [fan(FAN_AFTER_CLICK, HEAD, T(2026, 3, 6, 15), source="passerby_to_fan"),
+             fan(FAN_LEFT_BEFORE_ORDER, HEAD, T(2026, 2, 20, 8), T(2026, 3, 7, 9, 30))]
+    # campaign new fans: both ends of windows (end_at inclusive), the source mapping, a wrong source
+    fans += [fan(4801, HEAD, T(2026, 2, 15), source="fan_headline"),
+             fan(4802, HEAD, T(2026, 2, 15) - US, source="fan_headline"),
+             fan(4803, HEAD, T(2026, 2, 20), source="fan_headline"),
+             fan(4804, HEAD, T(2026, 2, 20) + US, source="fan_headline"),
+             fan(4805, PLAIN, T(2026, 3, 5, 12), source="fan_headline"),
+             fan(4806, SMALL, T(2026, 3, 13, 14), source="passerby_to_fan"),
+             fan(4807, SMALL, T(2026, 3, 16, 12), source="passerby_to_fan"),
+             fan(4808, SMALL, T(2026, 3, 16, 12) + US, source="passerby_to_fan"),
+             fan(4809, SMALL, T(2026, 3, 14, 8), source="fan_headline"),
+             fan(4810, SMALL, T(2026, 3, 6, 8), source="account_recommend"),
+             fan(4811, HEAD, T(2026, 3, 22, 10), source="account_recommend")]
+    planted_fans = pd.DataFrame(fans).astype({"followed_at": "datetime64[us]", "unfollowed_at": "datetime64[us]",
+                                              "birth_year": "Int64", "city_tier": "Int64"})
+
+    posts = pd.DataFrame({
+        "post_id": [POST_NO_CLICKS, POST_NO_PRODUCTS, POST_UNKNOWN_PRODUCTS, POST_ZERO_IMP, POST_AT_MAIN_START,
+                    POST_AT_MAIN_END],
+        "influencer_id": [HEAD, HEAD, PLAIN, SMALL, HEAD, PLAIN],
+        "posted_at": pd.Series([T(2026, 3, 8, 10), T(2026, 3, 8, 11), T(2026, 3, 9, 9), T(2026, 3, 14, 18), MAIN_START,
+                                MAIN_END]).astype("datetime64[us]"),
+        "content_type": ["video", "text", "long_article", "live", "image", "video"],
+        "category": [None, None, "新奇特", None, None, None],
+        "title": ["no clicks", "no products", "unknown products", "zero impressions", "at start", "at end"],
+        "product_ids": [[3], None, [MISSING_PRODUCT, UNKNOWN_PRODUCT], [9], [2, 5], [6]],
+        "impressions": [1000, 400, 800, 0, 2000, 700],
+        "reads": [0, 40, 80, 0, 300, 70],
+        "reposts": [0, 1, 0, 0, 2, 0], "comments": [0, 0, 3, 0, 1, 0], "likes": [5, 2, 0, 0, 9, 1],
+    })
+
+    def c(at: dt.datetime, user: int, post: int, product: int, channel: str = "organic",
+          campaign: int | None = None) -> dict:
+        return {"clicked_at": at, "user_id": user, "post_id": post, "product_id": product, "channel": channel,
+                "campaign_id": campaign, "device": "android"}
+
+    def o(order_id: int, at: dt.datetime, user: int, product: int, cents: int, status: str = "paid") -> dict:
+        return {"order_id": order_id, "ordered_at": at, "user_id": user, "product_id": product, "quantity": 1,
+                "amount_cents": cents, "status": status,
+                "refunded_at": at + DAY if status == "refunded" else None}
+
+    clicks = [
+        c(T(2026, 3, 16, 20), BURST_ACTIVE, 118, 1),
+        c(T(2026, 3, 1, 12), BURST_CLICKED_BEFORE, 126, 1),
+        c(DORMANT_EDGE, ALIVE_CLICKER, POST_MISSING, 3),
+        c(DORMANT_EDGE - US, DORMANT_CLICKER, 113, 1),
+        c(MAIN_START, FOLLOW_AT_MAIN_START, POST_PLAIN, 2),  # a fan from that very instant
+        c(MAIN_START, UNFOLLOW_AT_MAIN_START, POST_PLAIN, 2),  # no longer a fan at that instant
+        c(MAIN_START - dt.timedelta(seconds=1), UNFOLLOW_AT_MAIN_START, POST_PLAIN, 2),  # still a fan
+        c(T(2026, 3, 6, 14), FAN_AFTER_CLICK, POST_PLAIN, 2, "passerby_to_fan"),
+        c(T(2026, 3, 7, 9), FAN_LEFT_BEFORE_ORDER, POST_PLAIN, 6, "fan_headline", 1),
+        c(T(2026, 3, 9, 10), 4501, POST_UNKNOWN_PRODUCTS, UNKNOWN_PRODUCT),
+        c(T(2026, 3, 13, 8), 4502, POST_UNKNOWN_PRODUCTS, MISSING_PRODUCT),
+        c(T(2026, 3, 14, 19), 4601, POST_ZERO_IMP, 9),
+        c(MAIN_START + dt.timedelta(minutes=5), 4602, POST_AT_MAIN_START, 5),
+        c(MAIN_END + dt.timedelta(minutes=30), 4603, POST_AT_MAIN_END, 6),
+        # paid clicks of the planted campaigns (one on the missing post), one exactly at the main period's end
+        c(T(2026, 3, 3, 20), 4701, 105, 1, "fan_headline", 5),
+        c(T(2026, 3, 4, 10), 4702, 105, 3, "fan_headline", 5),
+        c(T(2026, 3, 4, 10), 4401, POST_MISSING, 4, "fan_headline", 5),
+        c(T(2026, 3, 6, 21), 4703, 105, 4, "delegated_headline", 6),
+        c(MAIN_END, 4704, 105, 4, "delegated_headline", 6),
+        c(T(2026, 3, 14, 20), 4705, 111, MISSING_PRODUCT, "passerby_to_fan", 7),
+        c(T(2026, 3, 22, 9), 4706, POST_PLAIN, 8, "account_recommend", 8),
+    ]
+    orders = [
+        o(5201, DORMANT_EDGE, ALIVE_BUYER, 2, 12_00),
+        o(5202, DORMANT_EDGE - US, DORMANT_BUYER, 2, 13_00),
+        o(5203, T(2026, 3, 6, 16), FAN_AFTER_CLICK, 2, 58_00),
+        o(5204, T(2026, 3, 7, 10), FAN_LEFT_BEFORE_ORDER, 6, 61_00),
+        o(5205, T(2026, 3, 9, 11), 4501, UNKNOWN_PRODUCT, 19_99),
+        o(5208, T(2026, 3, 14, 19, 30), 4601, 9, 25_50, "refunded"),
+        o(5209, MAIN_START + dt.timedelta(hours=2), 4602, 5, 70_00),
+        o(5210, MAIN_END + dt.timedelta(hours=1), 4603, 6, 71_00),
+        o(5211, T(2026, 3, 4, 9), 4701, 1, 88_00),
+        o(PAID_CLICK_ON_MISSING_POST_ORDER, T(2026, 3, 4, 12), 4401, 4, 40_00),
+        o(5212, T(2026, 3, 7, 8), 4703, 4, 120_00),
+        o(5213, MAIN_END + HOUR, 4704, 4, 121_00),
+        o(5214, T(2026, 3, 15, 9), 4705, MISSING_PRODUCT, 33_00, "refunded"),
+    ]
+    delay_clicks = {6 * HOUR: T(2026, 3, 6, 9), 24 * HOUR: T(2026, 3, 7, 10), 72 * HOUR: T(2026, 3, 5, 11),
+                    336 * HOUR: T(2026, 2, 27, 12)}
+    for k, (lag, (exact, late)) in enumerate(DELAY_EDGES.items()):
+        user = 1014 + k
+        clicks.append(c(delay_clicks[lag], user, POST_PLAIN, 3))
+        orders += [o(exact, delay_clicks[lag] + lag, user, 3, 50_00 + k),
+                   o(late, delay_clicks[lag] + lag + US, user, 3, 60_00 + k)]
+
+    campaigns = pd.DataFrame({
+        "campaign_id": [5, 6, 7, 8],
+        "product": ["fan_headline", "delegated_headline", "passerby_to_fan", "account_recommend"],
+        "influencer_id": [PLAIN, PLAIN, SMALL, HEAD],
+        "post_id": pd.array([105, 105, 111, None], dtype="Int64"),
+        "buyer_merchant_id": pd.array([None, 2, None, None], dtype="Int64"),
+        "start_at": pd.Series([T(2026, 3, 3), T(2026, 3, 5, 10), T(2026, 3, 13, 12), MAIN_END]).astype(
+            "datetime64[us]"),
+        "end_at": pd.Series([T(2026, 3, 6), T(2026, 3, 9, 22), T(2026, 3, 16, 12), T(2026, 3, 25)]).astype(
+            "datetime64[us]"),
+        "spend_cents": [300_00, 150_00, 66_66, 10_00],
+        "impressions": [9_000, 0, 5_000, 100],
+    })
+
+    out = dict(frames)
+    out["fans"] = pd.concat([frames["fans"], planted_fans], ignore_index=True)
+    for col in ("birth_year", "city_tier"):
+        out["fans"][col] = out["fans"][col].astype("Int64")
+    out["posts"] = pd.concat([frames["posts"], posts], ignore_index=True)
+    out["clicks"] = pd.concat([frames["clicks"], pd.DataFrame(clicks).astype(
+        {"clicked_at": "datetime64[us]", "campaign_id": "Int64"})], ignore_index=True)
+    out["orders"] = pd.concat([frames["orders"], pd.DataFrame(orders).astype(
+        {"ordered_at": "datetime64[us]", "refunded_at": "datetime64[us]"})], ignore_index=True)
+    out["campaigns"] = pd.concat([frames["campaigns"], campaigns], ignore_index=True)
+    return out
 
 
 # ---- writing: the contract's types, or a variant of them --------------------------------------------

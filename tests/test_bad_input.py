@@ -165,7 +165,7 @@ def test_the_dataset_folder_is_never_written(tmp_path: Path) -> None:
     try:
         ds = dataset.open_dataset(path)
         dataset.validate(path)
-        f = metrics.Filters(metrics.span_period(ds), dim="gender", extra=(("post", 100),))
+        f = metrics.Filters(metrics.span_period(ds), dim="gender", merchant=1, extra=(("post", 100), ("campaign", 1)))
         for query in metrics.QUERIES.values():
             query(ds, f)
     finally:

@@ -65,6 +65,19 @@ def test_parquet_and_csv_files(minimal_dataset: Path, tmp_path: Path, capsys: py
     assert csv.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese right
 
 
+def test_drill_down_ids_reach_the_query(tiny_demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ds = dataset.open_dataset(tiny_demo)
+    whole = metrics.span_period(ds)
+    campaigns = metrics.campaign_roi(ds, metrics.Filters(whole))
+    ids = {"post": int(campaigns["post_id"].dropna().iloc[0]), "campaign": int(campaigns["campaign_id"].iloc[0])}
+    for name, key in (("post_hourly", "post"), ("campaign_hourly", "campaign")):
+        code, out, err = _run(capsys, "query", name, "--data", str(tiny_demo), f"--{key}", str(ids[key]),
+                              "--format", "json")
+        assert code == 0, err
+        want = metrics.QUERIES[name](ds, metrics.Filters(whole, extra=((key, ids[key]),)))
+        assert len(json.loads(out)) == len(want) > 0
+
+
 @pytest.mark.parametrize(("argv", "code", "message"), [
     (["query", "no_such_query", "--data", "{ds}"], 2, "error: unknown query 'no_such_query'"),
     (["query", "overview_kpis", "--data", "{ds}", "--window-days", "31"], 2, "error: --window-days lies between"),
@@ -73,6 +86,8 @@ def test_parquet_and_csv_files(minimal_dataset: Path, tmp_path: Path, capsys: py
     (["query", "overview_kpis", "--data", "{ds}", "--out", "{ds}/x.csv"], 2, "error: --out lies inside the dataset"),
     (["query", "overview_kpis", "--data", "/nonexistent"], 2, "error: dataset folder /nonexistent does not exist"),
     (["query", "overview_kpis", "--data", "{ds}", "--k", "2"], 2, "error: --k is never below 3"),
+    (["query", "post_hourly", "--data", "{ds}"], 2, "error: post_hourly needs --post ID"),
+    (["query", "campaign_hourly", "--data", "{ds}"], 2, "error: campaign_hourly needs --campaign ID"),
     (["validate", "/nonexistent"], 2, "error: dataset folder /nonexistent does not exist"),
     (["demo", "--out", "{ds}"], 2, "exists; demo writes a new folder"),
 ])

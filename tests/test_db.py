@@ -23,7 +23,7 @@ from advisor.metrics import Filters, Period
 from . import edge_data as E
 
 # Every choice a query may need: a dimension, a merchant, a post (campaign 1 was bought for post 101).
-MAIN = Filters(Period(*E.PERIODS["main"]), dim="gender", merchant=1, extra=(("post", 101),))
+MAIN = Filters(Period(*E.PERIODS["main"]), dim="gender", merchant=1, extra=(("post", 101), ("campaign", 2)))
 
 
 @pytest.fixture(scope="session")

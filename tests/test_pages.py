@@ -67,6 +67,9 @@ def _kpis(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+COMING_SOON: set[str] = set()
+
+
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 @pytest.mark.parametrize("slug", [slug for slug, _, _ in ui.PAGES])
 def test_every_page_in_both_languages(tiny_demo: Path, monkeypatch: pytest.MonkeyPatch, slug: str, lang: str) -> None:
@@ -86,8 +89,10 @@ def test_every_page_in_both_languages(tiny_demo: Path, monkeypatch: pytest.Monke
         assert all(v and v != "—" for k, v in kpis.items()), kpis
         assert len(at.get("plotly_chart")) == 1
         assert len(at.dataframe) == 1
-    else:
+    elif slug in COMING_SOON:
         assert at.info, "a screen not built yet says what it will show"
+    else:  # each built screen has its own test file; here: it draws charts and tables
+        assert at.get("plotly_chart") and at.dataframe
 
 
 def test_overview_figures_match_the_query(tiny_demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

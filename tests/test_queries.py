@@ -22,21 +22,6 @@ Tables = dict[str, pd.DataFrame]
 W1H, W7D, W30D = E.WINDOWS
 
 
-@pytest.fixture(scope="session")
-def edge_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return E.dataset_path(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def edge(edge_path: Path) -> dataset.Dataset:
-    return dataset.open_dataset(edge_path)
-
-
-@pytest.fixture(scope="session")
-def tables(edge_path: Path) -> Tables:
-    return E.load(edge_path)
-
-
 def period(name: str) -> Period:
     return Period(*E.PERIODS[name])
 

@@ -1,0 +1,111 @@
+-- campaign_hourly: one campaign hour by hour from its launch hour: clicks and attributed orders on the influencer's posts against the same hours of the baseline weeks.
+-- grain: one row per hour from the launch hour through the span campaign_roi observes, [start_at, end_at + $window)
+--        cut at $to; no rows for a campaign the viewer may not see or that starts at or after $to.
+-- params: $campaign BIGINT, $to TIMESTAMP (period end, exclusive), $window INTERVAL,
+--         $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all; a merchant sees what it bought)
+-- columns: hour_start, hours_since_launch, in_delivery, paid_clicks, clicks, orders, baseline_weeks,
+--          baseline_clicks_mean, baseline_clicks_min, baseline_clicks_max, baseline_orders_mean, baseline_orders_min,
+--          baseline_orders_max, cumulative_clicks, cumulative_orders, baseline_cumulative_clicks_mean,
+--          baseline_cumulative_clicks_min, baseline_cumulative_clicks_max, baseline_cumulative_orders_mean,
+--          baseline_cumulative_orders_min, baseline_cumulative_orders_max
+-- Events count from start_at on (the launch hour is partial); an hour is the hours_since_launch-th whole hour after
+-- the launch hour. clicks: every click on the influencer's posts; paid_clicks: those carrying the campaign's id;
+-- orders: orders attributed (within $window) to the influencer's posts, so Σ orders is campaign_roi's observed_orders.
+-- The baseline repeats the span shifted back whole weeks exactly as campaign_roi does (by the span's length rounded up
+-- to weeks, up to four times, never before the dataset's first click); mean, min and max are taken over those weeks
+-- for the same hour (an hour without events counts 0), so Σ baseline_orders_mean is campaign_roi's baseline_orders.
+-- cumulative_*: the running totals from the launch hour; the baseline's are each week's running totals, then their
+-- mean, min and max over the weeks (so the last hour's baseline_cumulative_orders_mean is baseline_orders).
+-- Without a baseline week, baseline_weeks is 0 and the baseline columns are null.
+with the_campaign as (
+    select cp.campaign_id, cp.influencer_id, cp.start_at, cp.end_at,
+           least(cp.end_at + $window, $to) as span_end,
+           cast(greatest(1, ceil(epoch(least(cp.end_at + $window, $to) - cp.start_at) / 604800)) as integer)
+               * 7 as shift_days
+    from campaigns cp
+    where cp.campaign_id = $campaign
+      and cp.start_at < $to
+      and visible_influencer(cp.influencer_id, $viewer_influencers)
+      and ($viewer_merchants is null or list_contains($viewer_merchants, cp.buyer_merchant_id))
+),
+hours as (
+    select cast(h as timestamp) as hour_start
+    from the_campaign tc,
+         generate_series(date_trunc('hour', tc.start_at), tc.span_end - interval 1 microsecond, interval 1 hour) g(h)
+),
+weeks as (
+    select w.k, to_days(w.k * tc.shift_days) as shift
+    from the_campaign tc, range(1, 5) w(k)
+    where tc.start_at - to_days(w.k * tc.shift_days) >= (select min(c.clicked_at) from clicks c)
+),
+-- Every span: k = 0 is the campaign's own, k > 0 a baseline week; events are moved forward by the shift.
+spans as (
+    select 0 as k, interval 0 day as shift from the_campaign
+    union all
+    select k, shift from weeks
+),
+click_hours as (
+    select s.k, date_trunc('hour', c.clicked_at + s.shift) as hour_start, count(*) as clicks,
+           count(*) filter (where s.k = 0 and c.campaign_id = tc.campaign_id) as paid_clicks
+    from the_campaign tc
+    cross join spans s
+    join click_facts c on c.influencer_id = tc.influencer_id
+                      and c.clicked_at >= tc.start_at - s.shift and c.clicked_at < tc.span_end - s.shift
+    group by 1, 2
+),
+order_hours as (
+    select s.k, date_trunc('hour', a.ordered_at + s.shift) as hour_start, count(*) as orders
+    from the_campaign tc
+    cross join spans s
+    join attributed_orders($window) a on a.influencer_id = tc.influencer_id
+                                     and a.ordered_at >= tc.start_at - s.shift and a.ordered_at < tc.span_end - s.shift
+    group by 1, 2
+),
+baseline_grid as (
+    select w.k, h.hour_start, coalesce(c.clicks, 0) as clicks, coalesce(o.orders, 0) as orders
+    from hours h
+    cross join weeks w
+    left join click_hours c on c.k = w.k and c.hour_start = h.hour_start
+    left join order_hours o on o.k = w.k and o.hour_start = h.hour_start
+),
+baseline_running as (
+    select g.*,
+           sum(g.clicks) over (partition by g.k order by g.hour_start) as cum_clicks,
+           sum(g.orders) over (partition by g.k order by g.hour_start) as cum_orders
+    from baseline_grid g
+),
+baseline as (
+    select hour_start,
+           avg(clicks) as clicks_mean, min(clicks) as clicks_min, max(clicks) as clicks_max,
+           avg(orders) as orders_mean, min(orders) as orders_min, max(orders) as orders_max,
+           avg(cum_clicks) as cum_clicks_mean, min(cum_clicks) as cum_clicks_min, max(cum_clicks) as cum_clicks_max,
+           avg(cum_orders) as cum_orders_mean, min(cum_orders) as cum_orders_min, max(cum_orders) as cum_orders_max
+    from baseline_running
+    group by 1
+)
+select h.hour_start,
+       date_diff('hour', (select date_trunc('hour', start_at) from the_campaign), h.hour_start) as hours_since_launch,
+       h.hour_start < (select end_at from the_campaign) as in_delivery,
+       coalesce(c.paid_clicks, 0) as paid_clicks,
+       coalesce(c.clicks, 0) as clicks,
+       coalesce(o.orders, 0) as orders,
+       (select count(*) from weeks) as baseline_weeks,
+       b.clicks_mean as baseline_clicks_mean,
+       b.clicks_min as baseline_clicks_min,
+       b.clicks_max as baseline_clicks_max,
+       b.orders_mean as baseline_orders_mean,
+       b.orders_min as baseline_orders_min,
+       b.orders_max as baseline_orders_max,
+       sum(coalesce(c.clicks, 0)) over (order by h.hour_start) as cumulative_clicks,
+       sum(coalesce(o.orders, 0)) over (order by h.hour_start) as cumulative_orders,
+       b.cum_clicks_mean as baseline_cumulative_clicks_mean,
+       b.cum_clicks_min as baseline_cumulative_clicks_min,
+       b.cum_clicks_max as baseline_cumulative_clicks_max,
+       b.cum_orders_mean as baseline_cumulative_orders_mean,
+       b.cum_orders_min as baseline_cumulative_orders_min,
+       b.cum_orders_max as baseline_cumulative_orders_max
+from hours h
+left join click_hours c on c.k = 0 and c.hour_start = h.hour_start
+left join order_hours o on o.k = 0 and o.hour_start = h.hour_start
+left join baseline b on b.hour_start = h.hour_start
+order by h.hour_start

@@ -1,0 +1,580 @@
+"""Every Audience query against an independent pandas computation (METRICS.md's words) on the edge dataset."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from advisor import dataset, db, metrics
+from advisor.db import EVERYONE, Viewer
+from advisor.metrics import AUDIENCE_DIMS, Filters, Period
+
+from . import edge_data as E
+from .test_queries import (
+    Case,
+    Tables,
+    account_visible,
+    assert_same,
+    attribute,
+    chosen,
+    fan_at,
+    in_range,
+    influencer_visible,
+    product_visible,
+)
+
+W1H, W7D, W30D = E.WINDOWS
+D = dt.date
+PERIODS: dict[str, Period] = {**{name: Period(*days) for name, days in E.PERIODS.items()},
+                              # the last day is Dec 31 (ages as of 2025) / Jan 1 (ages as of 2026)
+                              "dec31": Period(D(2025, 12, 1), D(2025, 12, 31)),
+                              "jan1": Period(D(2025, 12, 1), D(2026, 1, 1))}
+VIEWERS = {
+    "everyone": EVERYONE,
+    "inf_1_2": Viewer(influencers=(1, 2)),
+    "merchant_1": Viewer(merchants=(1,)),
+    "merchant_3": Viewer(merchants=(3,)),
+    "inf_4_6_merchant_1_2": Viewer(influencers=(4, 6), merchants=(1, 2)),
+    "nobody": Viewer(influencers=()),
+}
+
+
+def case(period_name: str, window: dt.timedelta = W7D, influencers: tuple[int, ...] = (),
+         viewer: str = "everyone") -> Case:
+    return Case(PERIODS[period_name], window, influencers, VIEWERS[viewer], viewer)
+
+
+def case_id(c: Case) -> str:
+    p = c.p
+    name = next(k for k, v in PERIODS.items() if v == p)
+    w = f"{int(c.window.total_seconds() // 3600)}h"
+    return f"{name}-{w}-inf_{'+'.join(map(str, c.influencers)) or 'all'}-{c.viewer_name}"
+
+
+# ---- the reference: pandas, from METRICS.md and the query headers, not from the SQL ----------------
+
+def picked_influencers(t: Tables, c: Case) -> list[int]:
+    """The influencers a screen lists: chosen ones (all when none is chosen) that the viewer may see; for a
+    merchant, those whose posts moved its products (as influencer_list)."""
+    def pick() -> list[int]:
+        ids = t["influencers"]["influencer_id"]
+        keep = chosen(ids, c.influencers) & account_visible(ids, c.viewer, t)
+        return sorted(int(i) for i in ids[keep])
+
+    return memo(("picked", id(t["influencers"]), c.influencers, c.viewer), pick)  # type: ignore[return-value]
+
+
+FOLLOW_COLUMNS = ["influencer_id", "fan_id", "followed_at", "unfollowed_at", "gender", "birth_year", "province",
+                  "source"]
+
+
+def follows_of(t: Tables) -> dict[int, pd.DataFrame]:
+    """Each influencer's follows (the columns the figures need), split once."""
+    return memo(("follows", id(t["fans"])), lambda: {  # type: ignore[return-value]
+        int(k): g.reset_index(drop=True) for k, g in t["fans"][FOLLOW_COLUMNS].groupby("influencer_id")})
+
+
+def fans_at_end(t: Tables, c: Case) -> pd.DataFrame:
+    """Follows current at the period end of the influencers the screen lists."""
+    picked = picked_influencers(t, c)
+    parts = [g[fan_at(g, c.p.end_ts)] for inf, g in follows_of(t).items() if inf in picked]
+    return pd.concat(parts, ignore_index=True) if parts else t["fans"][FOLLOW_COLUMNS].iloc[:0]
+
+
+_memo: dict[tuple, object] = {}
+
+
+def memo(key: tuple, make: object) -> object:
+    """Results of the reference that many cases share, per tables object (the frames are never modified)."""
+    if key not in _memo:
+        _memo[key] = make()  # type: ignore[operator]
+    return _memo[key]
+
+
+def clicks_with_author(t: Tables) -> pd.DataFrame:
+    """Clicks on posts that exist, with the post's author, and whether the user was a fan of the author then."""
+    return memo(("clicks", id(t["clicks"])), lambda: _clicks_with_author(t))  # type: ignore[return-value]
+
+
+def _clicks_with_author(t: Tables) -> pd.DataFrame:
+    c = t["clicks"].reset_index(drop=True).reset_index(names="click_no")
+    c = c.merge(t["posts"][["post_id", "influencer_id", "posted_at"]], on="post_id", how="inner")
+    pairs = c[["click_no", "influencer_id", "user_id", "clicked_at"]].merge(
+        t["fans"][["influencer_id", "fan_id", "followed_at", "unfollowed_at"]],
+        left_on=["influencer_id", "user_id"], right_on=["influencer_id", "fan_id"])
+    fan = pairs[fan_at(pairs, pairs["clicked_at"])]["click_no"].unique()
+    c["from_fan"] = c["click_no"].isin(fan)
+    return c
+
+
+def ref_audience_summary(t: Tables, c: Case) -> pd.DataFrame:
+    p, rows = c.p, []
+    follows = follows_of(t)
+    clicks = clicks_with_author(t)
+    clicks = clicks[in_range(clicks["clicked_at"], p.start_ts, p.end_ts)
+                    & product_visible(clicks["product_id"], c.viewer, t)]
+    a = attribute(t, c.window)
+    a = a[in_range(a["ordered_at"], p.start_ts, p.end_ts) & a["influencer_id"].notna().to_numpy(dtype=bool)
+          & product_visible(a["product_id"], c.viewer, t)]
+    for inf in picked_influencers(t, c):
+        mine = follows.get(inf, t["fans"][FOLLOW_COLUMNS].iloc[:0])
+        end_rows = mine[fan_at(mine, p.end_ts)]
+        end_users = set(end_rows["fan_id"])  # a fan is a person: engaged and buying count users
+        engaged = end_users & set(clicks.loc[(clicks["influencer_id"] == inf).to_numpy(dtype=bool), "user_id"])
+        buying = end_users & set(a.loc[(a["influencer_id"] == inf).to_numpy(dtype=bool), "user_id"])
+        rows.append({"influencer_id": inf, "fans_start": int(fan_at(mine, p.start_ts).sum()),
+                     "fans_end": len(end_rows),
+                     "new_fans": int(in_range(mine["followed_at"], p.start_ts, p.end_ts).sum()),
+                     "lost_fans": int(in_range(mine["unfollowed_at"], p.start_ts, p.end_ts).sum()),
+                     "engaged_fans": len(engaged), "buying_fans": len(buying),
+                     "fan_buyer_rate": len(buying) / len(end_rows) if len(end_rows) else np.nan})
+    return pd.DataFrame(rows, columns=["influencer_id", "fans_start", "fans_end", "new_fans", "lost_fans",
+                                       "engaged_fans", "buying_fans", "fan_buyer_rate"])
+
+
+AGE_BANDS = ((18, "<18"), (25, "18-24"), (30, "25-29"), (35, "30-34"), (40, "35-39"), (50, "40-49"))
+
+
+def age_band(birth_year: object, year: int) -> str:
+    if pd.isna(birth_year):
+        return "unknown"
+    age = year - int(birth_year)
+    return next((label for upper, label in AGE_BANDS if age < upper), "50+")
+
+
+def interest_tags(tags: object) -> list[str]:
+    """The distinct non-null tags of one fan; none at all (NULL, [], [NULL]) is 'unknown'."""
+    found = sorted({x for x in tags if x is not None}) if isinstance(tags, list | tuple | np.ndarray) else []
+    return found or ["unknown"]
+
+
+def buckets(t: Tables, end: dt.datetime, dim: str) -> pd.DataFrame:
+    """One row per follow at `end` (the exclusive period end) and bucket of `dim` (one per distinct tag for
+    interest), with its influencer."""
+    return memo(("buckets", id(t["fans"]), end, dim), lambda: _buckets(t, end, dim))  # type: ignore[return-value]
+
+
+def _buckets(t: Tables, end: dt.datetime, dim: str) -> pd.DataFrame:
+    f = t["fans"][fan_at(t["fans"], end)]
+    inf = f["influencer_id"].to_numpy(dtype=np.int64)
+    if dim == "interest":
+        tags = [["unknown"] if x is None else interest_tags(x) for x in f["interests"]]
+        return pd.DataFrame({"influencer_id": np.repeat(inf, [len(x) for x in tags]),
+                             "bucket": [tag for x in tags for tag in x]})
+    if dim == "age_band":
+        year = (end - E.DAY).year  # the year of the period's last day
+        values = {y: age_band(y, year) for y in f["birth_year"].dropna().unique()}
+        band = f["birth_year"].map(values).astype(object).where(f["birth_year"].notna(), "unknown")
+    elif dim == "city_tier":
+        band = f["city_tier"].astype("string").astype(object).where(f["city_tier"].notna(), "unknown")
+    else:
+        band = f[dim].astype(object).where(f[dim].notna(), "unknown")
+    return pd.DataFrame({"influencer_id": inf, "bucket": band.to_numpy(dtype=object)})
+
+
+def ref_audience_breakdown(t: Tables, c: Case, dim: str) -> pd.DataFrame:
+    f = fans_at_end(t, c)
+    audience = f.groupby("influencer_id").size()
+    b = buckets(t, c.p.end_ts, dim)
+    b = b[b["influencer_id"].isin(audience.index)]
+    counts = b.groupby(["influencer_id", "bucket"]).size().rename("fans").reset_index()
+    counts["dim"] = dim
+    counts["share"] = counts["fans"] / counts["influencer_id"].map(audience)
+    return counts[["influencer_id", "dim", "bucket", "fans", "share"]]
+
+
+def ref_audience_daily(t: Tables, c: Case) -> pd.DataFrame:
+    p, frames = c.p, []
+    known = ("organic", "fan_headline", "passerby_to_fan", "account_recommend")
+    starts = pd.date_range(p.start_ts, p.end_ts - E.DAY, freq="D").to_numpy()[:, None]
+    ends = starts + np.timedelta64(1, "D")  # a day's end: 00:00 of the next day
+    for inf in picked_influencers(t, c):
+        mine = follows_of(t).get(inf, t["fans"][FOLLOW_COLUMNS].iloc[:0])
+        followed, unfollowed = mine["followed_at"].to_numpy()[None, :], mine["unfollowed_at"].to_numpy()[None, :]
+        new = (followed >= starts) & (followed < ends)
+        source = mine["source"].to_numpy(dtype=object)
+        day = {"influencer_id": inf, "day": starts[:, 0], "new_fans": new.sum(axis=1),
+               "lost_fans": ((unfollowed >= starts) & (unfollowed < ends)).sum(axis=1),  # NaT compares False
+               "fans_end": ((followed <= ends) & (np.isnat(unfollowed) | (unfollowed > ends))).sum(axis=1)}
+        for s in known:
+            day[f"new_{s}"] = (new & (source == s)[None, :]).sum(axis=1)
+        day["new_other"] = (new & ~np.isin(source, known)[None, :]).sum(axis=1)
+        frames.append(pd.DataFrame(day))
+    columns = ["influencer_id", "day", "new_fans", "lost_fans", "net_fans", "fans_end", "new_organic",
+               "new_fan_headline", "new_passerby_to_fan", "new_account_recommend", "new_other"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(frames, ignore_index=True)
+    out["net_fans"] = out["new_fans"] - out["lost_fans"]
+    return out[columns]
+
+
+def ref_audience_tgi(t: Tables, c: Case, dim: str) -> pd.DataFrame:
+    # the category baseline: the follows at the end of every influencer of the category, visible or not
+    sizes = pd.Series({inf: int(fan_at(g, c.p.end_ts).sum()) for inf, g in follows_of(t).items()})
+    sizes = sizes[sizes > 0]
+    category = t["influencers"].set_index("influencer_id")["category"]
+    b = buckets(t, c.p.end_ts, dim).copy()
+    b["category"] = b["influencer_id"].map(category)
+    cat_sizes = sizes.groupby(sizes.index.map(category)).sum()
+    own = b.groupby(["influencer_id", "bucket"]).size()
+    cat = b.groupby(["category", "bucket"]).size()
+    rows = []
+    for inf in picked_influencers(t, c):
+        if inf not in sizes.index:
+            continue  # no fans at the end: no audience to profile
+        cat_name = category[inf]
+        for bucket, cat_fans in cat[cat_name].items():
+            fans = int(own.get((inf, bucket), 0))
+            share, cat_share = fans / sizes[inf], cat_fans / cat_sizes[cat_name]
+            rows.append({"influencer_id": inf, "category": cat_name, "dim": dim, "bucket": bucket, "fans": fans,
+                         "share": share, "category_fans": int(cat_fans), "category_share": cat_share,
+                         "tgi": share / cat_share * 100})
+    return pd.DataFrame(rows, columns=["influencer_id", "category", "dim", "bucket", "fans", "share",
+                                       "category_fans", "category_share", "tgi"])
+
+
+def ref_audience_active_hours(t: Tables, c: Case) -> pd.DataFrame:
+    p = c.p
+    k = clicks_with_author(t)
+    k = k[k["from_fan"].to_numpy(dtype=bool) & in_range(k["clicked_at"], p.start_ts, p.end_ts)
+          & chosen(k["influencer_id"], c.influencers) & influencer_visible(k["influencer_id"], c.viewer)
+          & product_visible(k["product_id"], c.viewer, t)]
+    k = k.assign(weekday=k["clicked_at"].dt.day_of_week + 1, hour=k["clicked_at"].dt.hour)
+    g = k.groupby(["influencer_id", "weekday", "hour"]).agg(fan_clicks=("user_id", "size"),
+                                                             fans=("user_id", "nunique"))
+    return g.reset_index()
+
+
+def ref_audience_quality(t: Tables, c: Case) -> pd.DataFrame:
+    end = c.p.end_ts
+    rows = []
+    activity = pd.concat([t["clicks"][["user_id", "clicked_at"]].rename(columns={"clicked_at": "at"}),
+                          t["orders"][["user_id", "ordered_at"]].rename(columns={"ordered_at": "at"})])
+    activity = activity[(activity["at"] < end).to_numpy(dtype=bool)]  # as known at the period end
+    last = activity.groupby("user_id")["at"].max()
+    for inf in picked_influencers(t, c):
+        mine = follows_of(t).get(inf, t["fans"][FOLLOW_COLUMNS].iloc[:0])
+        mine = mine[(mine["followed_at"] <= end).to_numpy(dtype=bool)]
+        per_minute = mine["followed_at"].dt.floor("min").value_counts()
+        threshold = max(10.0, 5 * float(per_minute.median())) if len(per_minute) else np.nan
+        burst_minutes = per_minute[per_minute >= threshold].index if len(per_minute) else []
+        now = mine[fan_at(mine, end)]
+        last_at = last.reindex(now["fan_id"].to_numpy()).to_numpy(dtype="datetime64[us]")  # NaT: never active
+        dormant = ~(last_at >= np.datetime64(end - dt.timedelta(days=90), "us"))
+        quiet_since = ~(last_at >= now["followed_at"].to_numpy(dtype="datetime64[us]"))
+        burst = now["followed_at"].dt.floor("min").isin(burst_minutes).to_numpy(dtype=bool) & quiet_since
+        unknown = (now["gender"].isna() & now["birth_year"].isna() & now["province"].isna()).to_numpy(dtype=bool)
+        n = len(now)
+
+        def share(x: np.ndarray, n: int = n) -> float:
+            return x.sum() / n if n else np.nan
+
+        rows.append({"influencer_id": inf, "fans_end": n, "dormant_fans": int(dormant.sum()),
+                     "dormant_share": share(dormant), "burst_fans": int(burst.sum()), "burst_share": share(burst),
+                     "unknown_fans": int(unknown.sum()), "unknown_share": share(unknown),
+                     "burst_minutes": len(burst_minutes), "burst_threshold": threshold,
+                     "quality_score": 100 - 40 * share(dormant) - 40 * share(burst) - 20 * share(unknown)})
+    return pd.DataFrame(rows, columns=["influencer_id", "fans_end", "dormant_fans", "dormant_share", "burst_fans",
+                                       "burst_share", "unknown_fans", "unknown_share", "burst_minutes",
+                                       "burst_threshold", "quality_score"])
+
+
+# ---- the cases -----------------------------------------------------------------------------------
+
+SUMMARY_CASES = (
+    [case(p) for p in ("all", "main", "empty")]
+    + [case("main", W1H), case("main", W30D), case("all", W30D, (E.PLAIN, E.NOBODY, E.FANS_ONLY)),
+       case("day_tz", W1H, (E.HEAD, E.SMALL))]
+    + [case("main" if i % 2 else "all", W7D, (), v) for i, v in enumerate(VIEWERS) if v != "everyone"]
+    + [case("main", W30D, (E.PLAIN, E.SMALL), "inf_4_6_merchant_1_2")]
+)
+DAILY_CASES = ([case(p) for p in ("main", "gap", "empty", "jan1")]
+               + [case("all", W7D, (E.SMALL, E.NOBODY)), case("main", W7D, (), "merchant_3"),
+                  case("gap", W7D, (), "inf_4_6_merchant_1_2")])
+BREAKDOWN_CASES = ([(case("main"), dim) for dim in AUDIENCE_DIMS]
+                   + [(case("jan1"), dim) for dim in ("age_band", "interest", "city_tier")]
+                   + [(case("main", W7D, (), "merchant_3"), dim) for dim in ("gender", "interest", "source")]
+                   + [(case("dec31"), "age_band"), (case("gap", W7D, (E.SMALL, E.NOBODY)), "interest")]
+                   + [(case("all", W7D, (), "inf_4_6_merchant_1_2"), dim) for dim in ("province", "device")])
+TGI_CASES = ([(case("main"), dim) for dim in ("gender", "age_band", "interest")]
+             + [(case("jan1", W7D, (E.SMALL, E.FANS_ONLY)), dim) for dim in ("age_band", "interest")]
+             + [(case("all", W7D, (E.SMALL,), "inf_4_6_merchant_1_2"), "source"),
+                (case("main", W7D, (), "merchant_1"), "city_tier")])
+HOURS_CASES = ([case(p) for p in ("all", "main", "empty")]
+               + [case("main", W7D, (E.HEAD,)), case("all", W7D, (), "merchant_1"),
+                  case("all", W7D, (E.PLAIN, E.SMALL), "inf_4_6_merchant_1_2")])
+QUALITY_CASES = ([case(p) for p in ("all", "main", "gap", "empty", "jan1")]
+                 + [case("main", W7D, (E.PLAIN, E.NOBODY, E.FANS_ONLY)), case("main", W7D, (), "merchant_3"),
+                    case("gap", W7D, (), "inf_4_6_merchant_1_2")])
+
+
+def with_dim(c: Case, dim: str) -> Filters:
+    return Filters(period=c.p, influencers=c.influencers, window=c.window, dim=dim)
+
+
+@pytest.mark.parametrize("c", SUMMARY_CASES, ids=case_id)
+def test_audience_summary_matches_reference(edge: dataset.Dataset, tables: Tables, c: Case) -> None:
+    actual = metrics.audience_summary(edge, c.filters, c.viewer)
+    assert_same(actual, ref_audience_summary(tables, c), ["influencer_id"])
+
+
+@pytest.mark.parametrize(("c", "dim"), BREAKDOWN_CASES, ids=[f"{case_id(c)}-{d}" for c, d in BREAKDOWN_CASES])
+def test_audience_breakdown_matches_reference(edge: dataset.Dataset, tables: Tables, c: Case, dim: str) -> None:
+    actual = metrics.audience_breakdown(edge, with_dim(c, dim), c.viewer)
+    assert_same(actual, ref_audience_breakdown(tables, c, dim), ["influencer_id", "bucket"])
+    shares = actual.groupby("influencer_id")["share"].sum()
+    if dim == "interest":
+        assert (shares >= 1 - 1e-9).all()  # every fan carries at least one tag (or 'unknown')
+    else:
+        assert np.allclose(shares, 1.0), shares
+
+
+@pytest.mark.parametrize("c", DAILY_CASES, ids=case_id)
+def test_audience_daily_matches_reference(edge: dataset.Dataset, tables: Tables, c: Case) -> None:
+    actual = metrics.audience_daily(edge, c.filters, c.viewer)
+    assert_same(actual, ref_audience_daily(tables, c), ["influencer_id", "day"])
+
+
+@pytest.mark.parametrize(("c", "dim"), TGI_CASES, ids=[f"{case_id(c)}-{d}" for c, d in TGI_CASES])
+def test_audience_tgi_matches_reference(edge: dataset.Dataset, tables: Tables, c: Case, dim: str) -> None:
+    actual = metrics.audience_tgi(edge, with_dim(c, dim), c.viewer)
+    assert_same(actual, ref_audience_tgi(tables, c, dim), ["influencer_id", "bucket"])
+
+
+@pytest.mark.parametrize("c", HOURS_CASES, ids=case_id)
+def test_audience_active_hours_matches_reference(edge: dataset.Dataset, tables: Tables, c: Case) -> None:
+    actual = metrics.audience_active_hours(edge, c.filters, c.viewer)
+    assert_same(actual, ref_audience_active_hours(tables, c), ["influencer_id", "weekday", "hour"])
+
+
+@pytest.mark.parametrize("c", QUALITY_CASES, ids=case_id)
+def test_audience_quality_matches_reference(edge: dataset.Dataset, tables: Tables, c: Case) -> None:
+    actual = metrics.audience_quality(edge, c.filters, c.viewer)
+    assert_same(actual, ref_audience_quality(tables, c), ["influencer_id"])
+
+
+# ---- the edge cases, asserted directly (readable failures) ----------------------------------------
+
+def test_influencers_without_fans_show_zeros_and_null_rates(edge: dataset.Dataset) -> None:
+    summary = metrics.audience_summary(edge, Filters(PERIODS["main"])).set_index("influencer_id")
+    nobody = summary.loc[E.NOBODY]
+    assert (nobody["fans_start"], nobody["fans_end"], nobody["new_fans"], nobody["engaged_fans"]) == (0, 0, 0, 0)
+    assert pd.isna(nobody["fan_buyer_rate"])
+    quality = metrics.audience_quality(edge, Filters(PERIODS["main"])).set_index("influencer_id").loc[E.NOBODY]
+    assert quality["fans_end"] == 0 and pd.isna(quality["quality_score"]) and pd.isna(quality["dormant_share"])
+    assert E.NOBODY not in set(metrics.audience_breakdown(edge, Filters(PERIODS["main"], dim="gender"))[
+        "influencer_id"])
+
+
+def test_a_merchant_sees_only_the_audiences_of_influencers_it_may_pick(edge: dataset.Dataset) -> None:
+    """The Audience screen lists, for a merchant, the influencers of influencer_list (whose posts moved its
+    products); the summary must not hand out the fan counts of the others."""
+    f = Filters(PERIODS["main"])
+    viewer = VIEWERS["merchant_3"]
+    allowed = set(metrics.influencer_list(edge, f, viewer)["influencer_id"])
+    assert allowed and allowed != set(metrics.influencer_list(edge, f)["influencer_id"])
+    for query in (metrics.audience_daily, metrics.audience_quality):
+        assert set(query(edge, f, viewer)["influencer_id"]) <= allowed, query.__name__
+    assert set(metrics.audience_summary(edge, f, viewer)["influencer_id"]) <= allowed
+
+
+def test_age_bands_use_the_year_of_the_periods_last_day(edge: dataset.Dataset, tables: Tables) -> None:
+    """A period whose last day is Dec 31 ends at Jan 1 00:00 of the next year, yet ages are those of Dec 31's
+    year; with Jan 1 as the last day, the planted fans born 2008 / 2001 / 1976 turn 18 / 25 / 50."""
+    f = tables["fans"]
+    for name, year in (("dec31", E.AGE_YEAR - 1), ("jan1", E.AGE_YEAR)):
+        p = PERIODS[name]
+        assert p.end.year == year and p.end_ts.year == E.AGE_YEAR
+        small = f[(f["influencer_id"] == E.SMALL).to_numpy(dtype=bool) & fan_at(f, p.end_ts)]
+        ages = year - small["birth_year"].dropna().astype(int)
+        bands = metrics.audience_breakdown(edge, Filters(p, influencers=(E.SMALL,), dim="age_band"))
+        bands = bands.set_index("bucket")["fans"]
+        assert bands["<18"] == (ages < 18).sum(), name
+        assert bands["18-24"] == ages.between(18, 24).sum(), name
+        assert bands["25-29"] == ages.between(25, 29).sum(), name
+        assert bands["40-49"] == ages.between(40, 49).sum(), name
+        assert bands["50+"] == (ages >= 50).sum(), name
+        assert bands["unknown"] == small["birth_year"].isna().sum(), name
+
+
+def test_interest_counts_each_fan_once_per_distinct_tag(edge: dataset.Dataset, tables: Tables) -> None:
+    c = case("main", influencers=(E.SMALL,))
+    actual = metrics.audience_breakdown(edge, with_dim(c, "interest")).set_index("bucket")
+    expected = ref_audience_breakdown(tables, c, "interest").set_index("bucket")
+    assert actual.loc["unknown", "fans"] == expected.loc["unknown", "fans"] > 0
+    assert actual.loc["beauty", "fans"] == expected.loc["beauty", "fans"]
+    assert None not in set(actual.index) and "" not in set(actual.index)
+
+
+def test_new_fans_of_unknown_source_count_as_other(edge: dataset.Dataset) -> None:
+    day = pd.Timestamp(E.UNKNOWN_SOURCE_AT.date())
+    daily = metrics.audience_daily(edge, Filters(PERIODS["main"], influencers=(E.SMALL,))).set_index("day")
+    row = daily.loc[day]
+    known = row[["new_organic", "new_fan_headline", "new_passerby_to_fan", "new_account_recommend"]].sum()
+    assert row["new_other"] >= 1 and row["new_other"] + known == row["new_fans"]
+
+
+def test_daily_fans_end_agrees_with_the_summary(edge: dataset.Dataset) -> None:
+    for name in ("main", "gap", "jan1"):
+        f = Filters(PERIODS[name])
+        daily = metrics.audience_daily(edge, f)
+        last = daily[daily["day"] == daily["day"].max()].set_index("influencer_id")["fans_end"]
+        summary = metrics.audience_summary(edge, f).set_index("influencer_id").loc[last.index]
+        assert len(last) == len(metrics.influencer_list(edge, f))
+        assert (last == summary["fans_end"]).all(), name
+        assert (daily.groupby("influencer_id")["new_fans"].sum() == summary["new_fans"]).all(), name
+        assert (daily.groupby("influencer_id")["lost_fans"].sum() == summary["lost_fans"]).all(), name
+
+
+def test_a_fan_click_needs_the_follow_at_that_instant(edge: dataset.Dataset, tables: Tables) -> None:
+    """A click at the very instant of a follow is a fan's; at the instant of an unfollow it is not; a second
+    before the unfollow it is (METRICS.md: followed_at <= t and unfollowed_at null or > t)."""
+    k = clicks_with_author(tables).set_index(["user_id", "clicked_at"])
+    start, second = pd.Timestamp(E.MAIN_START), pd.Timedelta(seconds=1)
+    assert k.loc[(E.FOLLOW_AT_MAIN_START, start), "from_fan"].all()
+    assert not k.loc[(E.UNFOLLOW_AT_MAIN_START, start), "from_fan"].any()
+    assert k.loc[(E.UNFOLLOW_AT_MAIN_START, start - second), "from_fan"].all()
+    c = Case(Period(E.MAIN_START.date() - E.DAY, E.MAIN_START.date()), W7D, (E.HEAD,))
+    actual = metrics.audience_active_hours(edge, c.filters)
+    assert_same(actual, ref_audience_active_hours(tables, c), ["influencer_id", "weekday", "hour"])
+    cells = set(actual[["weekday", "hour"]].itertuples(index=False, name=None))
+    assert {(4, 0), (3, 23)} <= cells  # 2026-03-05 is a Thursday
+
+
+def _with_tz_aware_clicks(src: Path, dst: Path) -> Path:
+    """A copy of a dataset whose clicks.clicked_at holds UTC instants (timestamp[us, tz=UTC]) of the same
+    Shanghai wall-clock times."""
+    shutil.copytree(src, dst)
+    table = pq.read_table(dst / "clicks.parquet")
+    local = pd.Series(table["clicked_at"].to_pandas()).dt.tz_localize(E.TZ).dt.tz_convert("UTC")
+    i = table.schema.get_field_index("clicked_at")
+    table = table.set_column(i, pa.field("clicked_at", pa.timestamp("us", "UTC")),
+                             pa.array(local, pa.timestamp("us", "UTC")))
+    pq.write_table(table, dst / "clicks.parquet")
+    return dst
+
+
+def test_tz_aware_clicks_land_in_local_hours(edge: dataset.Dataset, edge_path: Path, tmp_path: Path) -> None:
+    aware_path = _with_tz_aware_clicks(edge_path, tmp_path / "ds")
+    assert pq.read_schema(aware_path / "clicks.parquet").field("clicked_at").type == pa.timestamp("us", "UTC")
+    aware = dataset.open_dataset(aware_path)
+    try:
+        for c in (case("all"), case("main", W7D, (E.HEAD,))):
+            expected = metrics.audience_active_hours(edge, c.filters)
+            assert not expected.empty
+            pd.testing.assert_frame_equal(metrics.audience_active_hours(aware, c.filters), expected)
+        # the click at local 2026-03-05 00:00 (stored as 2026-03-04 16:00Z) is Thursday 0h, not Wednesday 16h
+        one_day = Filters(Period(E.MAIN_START.date(), E.MAIN_START.date()), influencers=(E.HEAD,))
+        cells = set(metrics.audience_active_hours(aware, one_day)[["weekday", "hour"]].itertuples(index=False,
+                                                                                                  name=None))
+        assert (4, 0) in cells and all(weekday == 4 for weekday, _ in cells)
+    finally:
+        db.forget(aware)
+
+
+def test_planted_bot_burst_is_counted(edge: dataset.Dataset) -> None:
+    """60 follows of PLAIN inside one minute by users without activity: burst fans, except the one who clicked
+    after following and the one who left; the minute with exactly 10 (the threshold) counts, the one with 9
+    does not."""
+    main = metrics.audience_quality(edge, Filters(PERIODS["main"], influencers=(E.PLAIN,))).iloc[0]
+    assert main["burst_threshold"] == 10 and main["burst_minutes"] == 2
+    assert main["burst_fans"] == E.BURST_SIZE - 2 + len(E.AT_THRESHOLD_FANS)
+    assert main["quality_score"] == pytest.approx(100 - 40 * main["dormant_share"] - 40 * main["burst_share"]
+                                                  - 20 * main["unknown_share"])
+    # before BURST_ACTIVE's click (2026-03-16) it is still a quiet burst follower
+    gap = metrics.audience_quality(edge, Filters(PERIODS["gap"], influencers=(E.PLAIN,))).iloc[0]
+    assert gap["burst_fans"] == main["burst_fans"] + 1
+    # before the burst there is none
+    before = metrics.audience_quality(edge, Filters(PERIODS["day_tz"], influencers=(E.PLAIN,))).iloc[0]
+    assert before["burst_fans"] == 0 and before["burst_minutes"] == 0
+
+
+def test_burst_threshold_scales_with_the_median_minute(edge: dataset.Dataset) -> None:
+    row = metrics.audience_quality(edge, Filters(PERIODS["main"], influencers=(E.FANS_ONLY,))).iloc[0]
+    assert row["burst_threshold"] == 15  # 5 × median 3
+    assert row["burst_minutes"] == 1 and row["burst_fans"] == len(E.SCALED_BURST_FANS)
+
+
+def test_tiny_demo_bot_bursts_lower_the_quality_score(tiny_demo: Path) -> None:
+    ds = dataset.open_dataset(tiny_demo)
+    bots = pd.read_parquet(tiny_demo / "_truth" / "bot_bursts.parquet")
+    assert len(bots) >= 1
+    span = metrics.span_period(ds)
+    q = metrics.audience_quality(ds, Filters(span)).set_index("influencer_id")
+    planted = q.loc[sorted(set(bots["influencer_id"]))]
+    others = q.drop(index=planted.index)
+    assert (planted["burst_fans"] > 0).all(), planted
+    assert (others["burst_fans"] == 0).all(), others[others["burst_fans"] > 0]
+    assert (planted["quality_score"] < others["quality_score"].median()).all(), (planted["quality_score"],
+                                                                                 others["quality_score"].median())
+
+
+# ---- the edge cases are really in the data -------------------------------------------------------
+
+def _present_interest_cases(t: Tables) -> bool:
+    f = t["fans"].set_index("fan_id")
+    lists = [f.loc[i, "interests"] for i in E.PROFILE_FANS]
+    return (any(isinstance(x, list) and len(x) != len(set(x)) for x in lists)
+            and any(isinstance(x, list) and len(x) == 0 for x in lists)
+            and any(isinstance(x, list) and None in x and len(x) > 1 for x in lists)
+            and any(x is None for x in lists))
+
+
+def _present_ages(t: Tables) -> bool:
+    f = t["fans"]
+    small = f[(f["influencer_id"] == E.SMALL).to_numpy(dtype=bool) & fan_at(f, PERIODS["jan1"].end_ts)
+              & fan_at(f, PERIODS["dec31"].end_ts)]
+    ages = set((E.AGE_YEAR - small["birth_year"].dropna()).astype(int))
+    return {18, 25, 50, 17, 24, 49} <= ages and PERIODS["dec31"].end.year == E.AGE_YEAR - 1
+
+
+def _present_burst(t: Tables) -> bool:
+    f = t["fans"]
+    plain = f[(f["influencer_id"] == E.PLAIN).to_numpy(dtype=bool)]
+    per_minute = plain["followed_at"].dt.floor("min").value_counts()
+    active = set(t["clicks"]["user_id"]) | set(t["orders"]["user_id"])
+    return (per_minute[pd.Timestamp(E.BURST_MINUTE)] == E.BURST_SIZE and per_minute.median() == 1
+            and len(set(E.BURST_FANS) & active) == 2)
+
+
+def _present_dormancy_edges(t: Tables) -> bool:
+    edge90 = PERIODS["empty"].end_ts - dt.timedelta(days=90)
+    c, o = t["clicks"], t["orders"]
+    return (edge90 == E.DORMANT_EDGE and (c["clicked_at"] == edge90).any()
+            and (c["clicked_at"] == edge90 - E.US).any() and (o["ordered_at"] == edge90).any()
+            and (o["ordered_at"] == edge90 - E.US).any())
+
+
+def _present_duplicate_follows(t: Tables) -> bool:
+    """A user holding two follows of one influencer at once: fans_end counts follows, engaged/buying users."""
+    f = t["fans"]
+    now = f[fan_at(f, PERIODS["main"].end_ts)]
+    return bool(now.duplicated(["influencer_id", "fan_id"]).any())
+
+
+PRESENT = {
+    "interest_duplicates_empty_null_elements": _present_interest_cases,
+    "ages_18_25_50_at_the_year_end": _present_ages,
+    "bot_burst_minute": _present_burst,
+    "dormancy_edges_of_the_empty_period": _present_dormancy_edges,
+    "unknown_follow_source": lambda t: (t["fans"]["source"] == "weibo_search").sum() == 1,
+    "unknown_profiles": lambda t: (t["fans"]["gender"].isna() & t["fans"]["birth_year"].isna()
+                                   & t["fans"]["province"].isna()).sum() >= 10,
+    "influencer_without_follows": lambda t: E.NOBODY not in set(t["fans"]["influencer_id"]),
+    "duplicate_concurrent_follows": _present_duplicate_follows,
+    "merchant_3_hides_influencers": lambda t: len(picked_influencers(t, case("main", viewer="merchant_3")))
+    < len(t["influencers"]),
+}
+
+
+@pytest.mark.parametrize("name", PRESENT)
+def test_audience_edge_case_is_present(tables: Tables, name: str) -> None:
+    assert PRESENT[name](tables)
