@@ -125,13 +125,36 @@ def _open(ds: Dataset) -> duckdb.DuckDBPyConnection:
 
 
 def forget(ds: Dataset | None = None) -> None:
-    """Close cached connections (all, or one dataset's)."""
+    """Close cached connections (all, or one dataset's) and forget their integrity findings."""
     with _lock:
         keys = list(_connections) if ds is None else [ds.fingerprint]
         for key in keys:
             con = _connections.pop(key, None)
             if con is not None:
                 con.close()
+            _integrity.pop(key, None)
+
+
+# The floors of `python -m advisor bench`: bare scans of the rows a query reads, to set its time against.
+FLOORS = ("_bench_floor_raw", "_bench_floor_prepared")
+
+
+def floor_scan(ds: Dataset, name: str) -> list[tuple]:
+    """Run one floor scan (queries/<name>.sql, one of FLOORS: a single SELECT without parameters)."""
+    if name not in FLOORS:
+        raise QueryError(f"unknown floor {name!r}; known: {', '.join(FLOORS)}")
+    con = connect(ds)
+    sql = (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    statements = con.extract_statements(sql)
+    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+        raise QueryError(f"floor {name} must be exactly one SELECT statement")
+    cur = con.cursor()
+    try:
+        return cur.sql(sql).fetchall()
+    except duckdb.Error as exc:
+        raise QueryError(f"floor {name} failed: {str(exc).splitlines()[0]}") from None
+    finally:
+        cur.close()
 
 
 _checked: dict[str, str] = {}

@@ -1,0 +1,138 @@
+"""python -m advisor bench: a row for every query and screen, a real pandas peer, screen lists in step with pages/."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+from advisor import bench, dataset, metrics
+from advisor.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+CALL = re.compile(r"\bmetrics\.([a-z_][a-z0-9_]*)")
+
+
+def query_functions(path: Path) -> set[str]:
+    """The metrics functions a file calls that take the dataset first: those that run queries."""
+    found = set()
+    for name in CALL.findall(path.read_text(encoding="utf-8")):
+        fn = getattr(metrics, name, None)
+        if inspect.isfunction(fn) and next(iter(inspect.signature(fn).parameters), None) == "ds":
+            found.add(name)
+    return found
+
+
+def test_every_page_has_a_screen_list() -> None:
+    assert set(bench.SCREENS) == {p.stem for p in (ROOT / "pages").glob("*.py")}
+
+
+@pytest.mark.parametrize("page", sorted(p.stem for p in (ROOT / "pages").glob("*.py")))
+def test_screen_list_holds_every_query_function_its_page_calls(page: str) -> None:
+    listed = {call.fn for call in bench.SCREENS[page]}
+    missing = query_functions(ROOT / "pages" / f"{page}.py") - listed
+    assert not missing, f"advisor/bench.py SCREENS[{page!r}] lacks {sorted(missing)}"
+
+
+def test_every_screen_list_holds_the_sidebar() -> None:
+    sidebar = {call.fn for call in bench.SIDEBAR}
+    assert query_functions(ROOT / "advisor" / "ui.py") <= sidebar
+    for calls in bench.SCREENS.values():
+        assert sidebar <= {call.fn for call in calls}
+
+
+def test_listed_functions_exist() -> None:
+    for calls in bench.SCREENS.values():
+        for call in calls:
+            assert callable(getattr(metrics, call.fn, None)), call.fn
+
+
+def test_bench_prints_a_row_for_every_query_screen_floor_and_peer(tiny_demo: Path, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bench.md"
+    code = main(["bench", "--data", str(tiny_demo), "--repeat", "1", "--cold-repeat", "0", "--out", str(out)])
+    printed, err = capsys.readouterr()
+    assert code == 0, err
+    assert out.read_text(encoding="utf-8") == printed
+    rows = {line.split("|")[1].strip(): line for line in printed.splitlines() if line.startswith("| ")}
+    for name in [*metrics.QUERIES, *bench.SCREENS]:
+        assert name in rows, name
+        cells = [c.strip() for c in rows[name].split("|")[2:-1]]
+        assert re.fullmatch(r"[\d.,]+", cells[2]), f"{name}: no warm p50 in {rows[name]!r}"  # no error, not skipped
+    assert any(k.startswith("floor: bare scan of the raw rows") for k in rows)
+    assert any(k.startswith("floor: bare scan of the prepared rows") for k in rows)
+    assert any(k.startswith("peer: pandas") for k in rows)
+    assert "equal to post_conversion's, post by post" in printed
+    assert re.search(r"peak RSS of this process after the queries, screens and floors: [\d,]+ MiB", printed)
+
+
+def test_named_queries_and_screens_alone_cold_and_warm(tiny_demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["bench", "--data", str(tiny_demo), "--repeat", "1", "--cold-repeat", "1", "--no-peer",
+                 "--query", "post_conversion", "--screen", "overview"])
+    printed, err = capsys.readouterr()
+    assert code == 0, err
+    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
+            for line in printed.splitlines() if line.startswith("| ")}
+    assert "overview_kpis" not in rows and "posts" not in rows
+    for name in ("post_conversion", "overview"):
+        warm, cold = rows[name][1], rows[name][4]
+        assert re.fullmatch(r"[\d.,]+", warm) and re.fullmatch(r"[\d.,]+", cold), rows[name]
+    assert "not run (--no-peer)" in printed
+
+
+def test_peer_equals_post_conversion_on_tiny_data(tiny_demo: Path) -> None:
+    ds = dataset.open_dataset(tiny_demo)
+    f = metrics.Filters(metrics.span_period(ds))
+    query = metrics.post_conversion(ds, f)
+    peer = bench.pandas_post_conversion(ds, f)
+    assert len(peer) == len(query) > 100
+    assert int(peer["orders"].sum()) > 50 and int(peer["fan_clicks"].sum()) > 0  # a real computation, not a stub
+    assert bench.peer_differences(peer, query) == []
+    # also over a shorter period and a short window, where clicks before the period and lapsed windows matter
+    short = metrics.Filters(metrics.Period(f.period.start.replace(month=f.period.start.month + 1), f.period.end),
+                            window=metrics.MIN_WINDOW)
+    query = metrics.post_conversion(ds, short)
+    assert bench.peer_differences(bench.pandas_post_conversion(ds, short), query) == []
+    # and the check would notice a wrong figure
+    broken = peer.assign(orders=peer["orders"] + (peer.index == 0))
+    assert bench.peer_differences(broken, metrics.post_conversion(ds, f)) != []
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--repeat", "0"], "error: --repeat is at least 1 and --cold-repeat at least 0"),
+    (["--cold-repeat", "-1"], "error: --repeat is at least 1 and --cold-repeat at least 0"),
+    (["--query", "nope"], "error: unknown query 'nope'; known: " + ", ".join(metrics.QUERIES)),
+    (["--screen", "nope"], "error: unknown screen 'nope'; known: " + ", ".join(bench.SCREENS)),
+])
+def test_usage_errors_exit_2_with_one_line(tiny_demo: Path, argv: list[str], message: str,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["bench", "--data", str(tiny_demo), *argv])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [message]
+
+
+def test_argparse_errors_exit_2(tiny_demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "--data", str(tiny_demo), "--repeat", "x"]) == 2
+    assert "invalid int value: 'x'" in capsys.readouterr().err.strip().splitlines()[-1]
+    assert main(["bench"]) == 2
+    assert "--data" in capsys.readouterr().err.strip().splitlines()[-1]
+
+
+def test_missing_folder_and_out_inside_the_dataset(tiny_demo: Path, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "--data", str(tmp_path / "nope")]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [f"error: dataset folder {tmp_path / 'nope'} does not exist"]
+    assert main(["bench", "--data", str(tiny_demo), "--out", str(tiny_demo / "b.md")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["error: --out lies inside the dataset folder; the advisor never writes there"]
+    assert not (tiny_demo / "b.md").exists()
+
+
+def test_help_names_the_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "--help"]) == 0
+    text = capsys.readouterr().out
+    for option in ("--data", "--repeat", "--cold-repeat", "--out", "--no-peer", "--query", "--screen"):
+        assert option in text
