@@ -1,4 +1,4 @@
-"""The command line: python -m advisor demo | validate | query."""
+"""The command line: python -m advisor demo | validate | query | bench | export."""
 
 from __future__ import annotations
 
@@ -71,6 +71,23 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=("csv", "json", "parquet"), default="csv")
     q.add_argument("--out", type=Path, help="file to write (default: standard output)")
     q.add_argument("--tz", default=dataset.DEFAULT_TZ, help="the dataset's time zone (default Asia/Shanghai)")
+
+    b = sub.add_parser("bench", help="time every named query and every screen, warm and cold", description=(
+        "Run every named query and every screen's queries cold (first open, preparation included) and warm, "
+        "with a floor (a bare scan of the rows read) and a pandas peer of post_conversion; print p50 / p95 "
+        "latency and peak memory as a Markdown table. See docs/benchmarks.md."))
+    b.add_argument("--data", required=True, type=Path, help="dataset folder")
+    b.add_argument("--repeat", type=int, default=5, metavar="N", help="warm runs of each query and screen (default 5)")
+    b.add_argument("--cold-repeat", type=int, default=3, metavar="N",
+                   help="cold rounds, each opening the dataset afresh once per screen (default 3; 0 skips them)")
+    b.add_argument("--no-peer", action="store_true", help="skip the pandas peer (it holds the raw rows in memory)")
+    b.add_argument("--query", action="append", default=[], metavar="NAME",
+                   help="time only this named query; repeat for several (default: every query and screen)")
+    b.add_argument("--screen", action="append", default=[], metavar="NAME",
+                   help="time only this screen; repeat for several (default: every query and screen)")
+    b.add_argument("--out", type=Path, help="also write the Markdown table to this file")
+    b.add_argument("--tz", default=dataset.DEFAULT_TZ, help="the dataset's time zone (default Asia/Shanghai)")
+    _export_parser(sub)
     return p
 
 
@@ -80,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse has printed its one line
         return int(exc.code or 0)
     try:
-        return {"demo": _demo, "validate": _validate, "query": _query}[args.command](args)
+        return {"demo": _demo, "validate": _validate, "query": _query, "bench": _bench,
+                "export": _export}[args.command](args)
     except (UsageError, metrics.ParameterError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -150,6 +168,110 @@ def _query(args: argparse.Namespace) -> int:
                               + ((("segment", metrics.Segment.from_args(args.segment)),) if args.segment else ()))
     frame = metrics.QUERIES[args.name](ds, filters)
     _write(frame, args.format, args.out)
+    return EXIT_OK
+
+
+def _bench(args: argparse.Namespace) -> int:
+    if args.repeat < 1 or args.cold_repeat < 0:
+        raise UsageError("--repeat is at least 1 and --cold-repeat at least 0")
+    from advisor import bench
+
+    for name in args.query:
+        if name not in metrics.QUERIES:
+            raise UsageError(f"unknown query {name!r}; known: {', '.join(metrics.QUERIES)}")
+    for name in args.screen:
+        if name not in bench.SCREENS:
+            raise UsageError(f"unknown screen {name!r}; known: {', '.join(bench.SCREENS)}")
+    if not args.data.is_dir():
+        raise UsageError(f"dataset folder {args.data} does not exist")
+    if args.out is not None and args.out.resolve().is_relative_to(args.data.resolve()):
+        raise UsageError("--out lies inside the dataset folder; the advisor never writes there")
+    ok = bench.run(args.data, args.tz, args.repeat, args.cold_repeat, args.out, peer=not args.no_peer,
+                   queries=args.query, screens=args.screen)
+    return EXIT_OK if ok else EXIT_INVALID
+
+
+def _export_parser(sub: argparse._SubParsersAction) -> None:
+    from advisor import export
+
+    e = sub.add_parser("export", help="write a screen's tables and charts to files, without a browser", description=(
+        "Write the tables and charts of one screen as the app shows them, from the same queries and figure "
+        "builders, for scheduled reports. Tables: csv (UTF-8 with BOM; text that would run as a formula is "
+        "prefixed with '), xlsx (formatted), parquet. Charts: png (2x) and svg (both need Chromium), html "
+        "(interactive, works offline). report: the page report, one HTML file with all of them and the filters. "
+        "Files are named PAGE_NAME_FROM_TO.EXT in --out. What each screen writes: "
+        + "; ".join(f"{page}: {what}" for page, what in export.SCREEN_CONTENTS.items()) + "."))
+    e.add_argument("page", choices=export.PAGES, metavar="PAGE", help=f"one of {', '.join(export.PAGES)}")
+    e.add_argument("--data", required=True, type=Path, help="dataset folder")
+    e.add_argument("--from", dest="date_from", type=_date, help="first local day, YYYY-MM-DD")
+    e.add_argument("--to", dest="date_to", type=_date, help="last local day (included), YYYY-MM-DD")
+    e.add_argument("--influencer", type=int, action="append", default=[], metavar="ID",
+                   help="influencer id; repeat for several (default: all)")
+    e.add_argument("--merchant", type=int, metavar="ID", help="merchants: the merchant (default: the first)")
+    e.add_argument("--window-days", type=float, default=7.0,
+                   help="attribution window in days, 1/24 (one hour) to 30; default 7")
+    e.add_argument("--segment", action="append", default=[], metavar="DIM=VALUE",
+                   help="merchants: target segment, as for query")
+    e.add_argument("--k", type=int, default=5, help="benchmarks: smallest cohort published (never below 3)")
+    e.add_argument("--metric", default="ctr", help="benchmarks: the metric of the table, bands and trend")
+    e.add_argument("--focus", type=int, metavar="ID", help="benchmarks: the influencer of 'where I stand'")
+    e.add_argument("--post", type=int, metavar="ID", help="posts: also the post in detail")
+    e.add_argument("--campaign", type=int, metavar="ID", help="campaigns: the campaign hour by hour")
+    e.add_argument("--shortlist", type=int, action="append", default=[], metavar="ID",
+                   help="merchants: shortlisted influencer; repeat (default: the first three of the table)")
+    e.add_argument("--format", action="append", choices=(*export.TABLE_FORMATS, *export.CHART_FORMATS, "report"),
+                   help="repeat for several (default: csv and html)")
+    e.add_argument("--lang", choices=LANGS, default="zh-CN", help="language of headers, labels and titles")
+    e.add_argument("--out", required=True, type=Path, help="folder to write into (made if missing)")
+    e.add_argument("--tz", default=dataset.DEFAULT_TZ, help="the dataset's time zone (default Asia/Shanghai)")
+
+
+def _export(args: argparse.Namespace) -> int:
+    from advisor import export
+
+    formats = list(dict.fromkeys(args.format or ["csv", "html"]))
+    if args.k < 3:
+        raise UsageError("--k is never below 3")
+    window = dt.timedelta(days=args.window_days)
+    if not metrics.MIN_WINDOW <= window <= metrics.MAX_WINDOW:
+        raise UsageError("--window-days lies between 1/24 (one hour) and 30")
+    if not args.data.is_dir():
+        raise UsageError(f"dataset folder {args.data} does not exist")
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out {args.out} is a file; export writes into a folder")
+    if {"png", "svg"} & set(formats) and not export.images_available():
+        print(f"error: {export.images_hint('en')}", file=sys.stderr)
+        return EXIT_INVALID
+    ds = dataset.open_dataset(args.data, args.tz)
+    if args.out.resolve().is_relative_to(ds.path.resolve()):
+        raise UsageError("--out lies inside the dataset folder; the advisor never writes there")
+    span = metrics.span_period(ds)
+    start = args.date_from or (span.start if span else None)
+    end = args.date_to or (span.end if span else None)
+    if start is None or end is None:
+        raise UsageError("the dataset has no activity; give --from and --to")
+    if end < start:
+        raise UsageError(f"--to {end} is before --from {start}")
+    extra = (("segment", metrics.Segment.from_args(args.segment)),) if args.segment else ()
+    filters = metrics.Filters(period=metrics.Period(start, end), influencers=tuple(args.influencer), window=window,
+                              merchant=args.merchant, k=args.k, extra=extra)
+    options = export.Options(metric=args.metric, focus=args.focus, post=args.post, campaign=args.campaign,
+                             shortlist=tuple(args.shortlist))
+    window_label = export.window_label(window, args.lang)
+    try:
+        items = export.screen_items(args.page, ds, filters, args.lang, window_label, options)
+        facts = export.cli_facts(ds, filters, span, args.lang, window_label, options)
+        written = export.write_items(items, formats, args.out, args.page, f"{start}_{end}", args.lang,
+                                     report=(export.report_title(args.page, args.lang), facts))
+    except export.ExportError as exc:
+        print(f"error: {_first_line(exc)}", file=sys.stderr)
+        return EXIT_INVALID
+    finally:
+        export.stop_images()
+    for w in written:
+        print(f"wrote {w.path} ({w.seconds:.2f} s)")
+    if not written:
+        print(f"nothing to write: {args.page} has no {' or '.join(formats)} output for these filters")
     return EXIT_OK
 
 

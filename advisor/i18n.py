@@ -1475,6 +1475,66 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                "influencers · {days} days"),
     "benchmarks.trend.none": ("所选周期内,{category}没有哪个月的同行组满足公布条件。",
                               "In this period no month of {category}'s cohorts meets the publication rules."),
+
+    # ---- exports and sharing (advisor/export.py, the download buttons, the share box, the page report) ----
+    "export.more": ("更多格式", "More formats"),
+    "export.more_help": ("同一张表的 Excel(XLSX)和 Parquet 文件。", "The same table as Excel (XLSX) or Parquet."),
+    "export.xlsx": ("下载 Excel(XLSX)", "Download Excel (XLSX)"),
+    "export.xlsx_help": ("表头加粗并冻结,金额、百分比、计数带数字格式。", "Bold, frozen header row; money, percentages "
+                         "and counts with number formats."),
+    "export.parquet": ("下载 Parquet", "Download Parquet"),
+    "export.parquet_help": ("列式数据文件,适合 Python、R、DuckDB 等工具读取。", "A columnar data file for Python, R, "
+                            "DuckDB and similar tools."),
+    "export.chart": ("导出图表", "Export chart"),
+    "export.chart_help": ("PNG(2 倍分辨率)、SVG 矢量图或可离线打开的交互式 HTML。", "PNG (2× scale), SVG vector or "
+                          "interactive HTML that opens offline."),
+    "export.png": ("下载 PNG(2 倍)", "Download PNG (2×)"),
+    "export.png_help": ("两倍分辨率的图片,适合幻灯片和打印;生成需要一两秒。", "An image at twice the size, for slides "
+                        "and print; takes a second or two to make."),
+    "export.svg": ("下载 SVG", "Download SVG"),
+    "export.svg_help": ("矢量图:任意缩放都清晰,文字可搜索。", "A vector image: sharp at any size, its text "
+                        "searchable."),
+    "export.html": ("下载交互式 HTML", "Download interactive HTML"),
+    "export.html_help": ("单个 HTML 文件,离线也能打开、缩放并悬停查看数值。", "One HTML file that opens offline, with "
+                         "zoom and hover."),
+    "export.no_chromium": ("PNG 和 SVG 需要 Chromium 浏览器:Debian/Ubuntu 上以 root 运行 `apt-get install chromium "
+                           "fonts-noto-cjk`(或运行 ./test.sh,它会安装),或设置环境变量 BROWSER_PATH 指向 Chrome/"
+                           "Chromium,然后重启。交互式 HTML 不需要浏览器。",
+                           "PNG and SVG need a Chromium browser: on Debian/Ubuntu run `apt-get install chromium "
+                           "fonts-noto-cjk` as root (./test.sh does it), or point BROWSER_PATH to Chrome/Chromium, "
+                           "then restart. Interactive HTML needs no browser."),
+    "export.no_kaleido": ("PNG 和 SVG 需要 kaleido:运行 `.venv/bin/python -m pip install kaleido==1.5.0`(./run.sh 会"
+                          "安装),然后重启。交互式 HTML 不需要它。",
+                          "PNG and SVG need kaleido: run `.venv/bin/python -m pip install kaleido==1.5.0` (./run.sh "
+                          "does it), then restart. Interactive HTML does not need it."),
+    "export.share": ("分享与导出", "Share and export"),
+    "export.link": ("本视图的链接", "Link to this view"),
+    "export.link_help": ("链接包含页面、数据集名称、周期、达人、归因窗口、语言和本页的选择(排序、商家等);"
+                         "打开即是同一视图。点右上角图标复制。",
+                         "The link holds the screen, the dataset name, the period, the influencers, the window, the "
+                         "language and this screen's choices (sort, merchant …); opening it shows the same view. Copy "
+                         "it with the icon at its top right."),
+    "export.report": ("下载本页报告(HTML)", "Download page report (HTML)"),
+    "export.report_help": ("一个 HTML 文件:本页全部图表和表格、筛选条件和数据日期,离线可读。",
+                           "One HTML file with every chart and table of this screen, its filters and the data's "
+                           "date, readable offline."),
+    "export.data_mismatch": ("此链接来自数据集 {wanted},本服务打开的是数据集 {name}:下面是 {name} 的数据。",
+                             "This link was made for dataset {wanted}; this server opens dataset {name}, so the "
+                             "figures below are {name}'s."),
+    "export.title.kpis": ("核心指标", "Key figures"),
+    "export.report.title": ("{page} · {app}", "{page} · {app}"),
+    "export.report.dataset": ("数据集", "Dataset"),
+    "export.report.data_span": ("数据日期", "Data covers"),
+    "export.report.language": ("语言", "Language"),
+    "export.report.choices": ("本页选择", "Screen choices"),
+    "export.report.generated": ("生成时间", "Generated"),
+    "export.report.link": ("链接", "Link"),
+    "export.report.chart_data": ("图表数据", "Chart data"),
+    "export.report.rows_cut": ("仅显示前 {shown} 行(共 {total} 行);完整数据请下载该表格。",
+                               "The first {shown} of {total} rows; download the table for all of them."),
+    "export.report.no_rows": ("没有数据行。", "No rows."),
+    "export.report.empty": ("本页没有可导出的图表或表格。", "This screen has no chart or table to export."),
+    "export.report.footer": ("由{app}生成。", "Made by {app}."),
 }
 
 # The kinds of code label() knows: each has a "<kind>.<code>" entry per known code.

@@ -7,6 +7,7 @@ import os
 import re
 import sys
 import threading
+import urllib.parse
 import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -15,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from advisor import metrics
+from advisor import export, metrics
 from advisor.dataset import DEFAULT_TZ, Dataset, DatasetError, find_exports, fingerprint, open_dataset, validate
 from advisor.db import QueryError
 from advisor.i18n import (
@@ -347,12 +348,16 @@ def sidebar() -> Context:
         influencers = _influencer_picker(view, ds, Filters(period), lang)
         window = _window_picker(view, lang)
         st.divider()
+    ctx = Context(lang=lang, ds=ds, filters=Filters(period, influencers=influencers, window=WINDOWS[window]),
+                  span=span, window=window)
     with settings_box:
         _dataset_note(ds, span, lang)
+    _check_link_dataset(ctx)
     view = st.session_state["_view"]
     _write_url(view_params(view, period))
-    return Context(lang=lang, ds=ds, filters=Filters(period, influencers=influencers, window=WINDOWS[window]),
-                   span=span, window=window)
+    with settings_box:  # after the URL is written: the link starts from it
+        _share_box(ctx)
+    return ctx
 
 
 def widget_key(name: str, lang: str) -> str:
@@ -469,6 +474,7 @@ def scope_line(ctx: Context) -> str:
 def header(ctx: Context, slug: str) -> None:
     """The screen's title, then the dataset's warnings folded away (they concern every figure below)."""
     st.title(ctx.t(f"page.{slug}"))
+    _report_button(ctx, slug)
     if ctx.ds.warnings:
         with st.expander(ctx.t("dataset.warnings", n=len(ctx.ds.warnings)), expanded=False,
                          icon=":material/warning:"):
@@ -576,8 +582,8 @@ def table_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV that Excel opens with Chinese intact: UTF-8 with a byte-order mark."""
-    return df.to_csv(index=False).encode("utf-8-sig")
+    """CSV that Excel opens with Chinese intact (UTF-8 with a byte-order mark), formula-like text neutralised."""
+    return export.to_csv_bytes(df)
 
 
 def table_with_download(ctx: Context, df: pd.DataFrame, title_key: str, file_stem: str, key: str) -> None:
@@ -595,15 +601,29 @@ PLOT_CONFIG = {"displaylogo": False}
 
 
 def download(ctx: Context, frame: pd.DataFrame | Callable[[], pd.DataFrame], stem: str, key: str,
-             quiet: bool = False) -> None:
-    """The CSV download of what a section shows, named after it and the period. A callable `frame` is made only
-    when the reader clicks (tens of thousands of rows take seconds)."""
+             quiet: bool = False, title: str | None = None) -> None:
+    """The downloads of what a section shows, named after it and the period: CSV beside it (widget `<key>_csv`),
+    XLSX and Parquet in a small popover (`<key>_xlsx`, `<key>_parquet`); the table goes into the page report under
+    `title`. A callable `frame` is made only when the reader clicks (tens of thousands of rows take seconds), and
+    so is every XLSX and Parquet file."""
     p = ctx.filters.period
+    name = f"{stem}_{p.start.isoformat()}_{p.end.isoformat()}"
     data = (lambda: csv_bytes(frame())) if callable(frame) else csv_bytes(frame)
     st.download_button(ctx.t("download.csv"), data, key=f"{key}_csv", mime="text/csv",
-                       file_name=f"{stem}_{p.start.isoformat()}_{p.end.isoformat()}.csv",
+                       file_name=f"{name}.csv",
                        icon=":material/download:", help=ctx.t("download.csv_help"), on_click="ignore",
                        width="content", type="tertiary" if quiet else "secondary")
+    make = frame if callable(frame) else (lambda: frame)
+    # In a narrow column (quiet) the popover is an icon, its tooltip naming the formats.
+    with st.popover("" if quiet else ctx.t("export.more"), icon=":material/more_horiz:" if quiet else None,
+                    type="tertiary", help=ctx.t("export.more_help"), key=f"{key}_more"):
+        st.download_button(ctx.t("export.xlsx"), lambda: export.to_xlsx_bytes(make(), stem), key=f"{key}_xlsx",
+                           mime=export.MIME["xlsx"], file_name=f"{name}.xlsx", icon=":material/table_view:",
+                           help=ctx.t("export.xlsx_help"), on_click="ignore", width="stretch")
+        st.download_button(ctx.t("export.parquet"), lambda: export.to_parquet_bytes(make()), key=f"{key}_parquet",
+                           mime=export.MIME["parquet"], file_name=f"{name}.parquet", icon=":material/database:",
+                           help=ctx.t("export.parquet_help"), on_click="ignore", width="stretch")
+    _register(export.Item("table", title or "", stem, frame))
 
 
 def section(ctx: Context, title: str, frame: pd.DataFrame | Callable[[], pd.DataFrame], stem: str, key: str,
@@ -615,13 +635,18 @@ def section(ctx: Context, title: str, frame: pd.DataFrame | Callable[[], pd.Data
             st.markdown(f"**{md_escape(title)}**", help=help)
         else:
             st.subheader(md_escape(title), anchor=False, help=help)
-        download(ctx, frame, stem, key, quiet=small)
+        download(ctx, frame, stem, key, quiet=small, title=title)
 
 
 def chart(fig: object, key: str, stem: str | None = None) -> None:
-    """A Plotly figure as the charts module drew it (its own theme), its PNG named after `stem`."""
+    """A Plotly figure as the charts module drew it (its own theme), its files named after `stem`: PNG, SVG and
+    interactive HTML in a small popover under it (made only when clicked), and the figure in the page report."""
     st.plotly_chart(fig, key=key, theme=None,
                     config={**PLOT_CONFIG, "toImageButtonOptions": {"filename": stem or key}})
+    run = _current_run()
+    if run is not None:
+        _chart_exports(run.ctx, fig, key, stem or key)
+        _register(export.Item("chart", export.figure_title(fig), stem or key, fig))
 
 
 def _column(name: str, help_text: str | None, kind: str) -> object:
@@ -745,3 +770,123 @@ def cps_split_picker(ctx: Context) -> metrics.CpsSplit:
         st.query_params[CPS_URL_KEY] = written
     ss["_cps_url"] = written
     return split
+
+
+# ---- exports and sharing: the link to the view, the page report, each chart's files ---------------------------
+
+URL_DATA = "data"  # a link's dataset, by NAME only: it must match the server's dataset, it never opens a folder
+
+
+@dataclass
+class _Run:
+    """One run of a screen: what it has drawn (for its page report) and the link to it as it stands."""
+
+    ctx: Context
+    items: list[export.Item]
+    slug: str = "overview"
+    link: str = ""
+    choices: dict[str, str] | None = None
+    link_slot: object = None
+    report_slot: object = None
+
+
+def _current_run() -> _Run | None:
+    return st.session_state.get("_export_run")
+
+
+def share_link(ctx: Context) -> str:
+    """The full address of the view: the page, every filter and choice in the URL, and the dataset's name."""
+    params = {k: st.query_params.get(k) for k in st.query_params if k != URL_DATA}
+    params[URL_DATA] = ctx.ds.name
+    base = st.context.url or ""
+    return f"{base}?{urllib.parse.urlencode(params, safe=',:')}"
+
+
+def _refresh_link() -> None:
+    """Write the link as it stands into the share box. Screens write their own choices into the URL as they go and
+    may stop early (st.stop), so it is refreshed whenever they draw a table or a chart, never only at the end."""
+    run = _current_run()
+    if run is None or run.link_slot is None:
+        return
+    link = share_link(run.ctx)
+    if link != run.link:
+        run.link = link
+        run.choices = {k: str(st.query_params.get(k)) for k in st.query_params if k not in (*URL_KEYS, URL_DATA)}
+        run.link_slot.code(link, language=None, wrap_lines=True)  # type: ignore[attr-defined]
+
+
+def _register(item: export.Item) -> None:
+    run = _current_run()
+    if run is not None:
+        run.items.append(item)
+        _refresh_link()
+
+
+def _share_box(ctx: Context) -> None:
+    """The sidebar's share box: the link to this view (copy button on hover) and the page report's button (drawn by
+    header(), once the screen is known). Starts this run's list of what the screen draws."""
+    run = _Run(ctx=ctx, items=[])
+    st.session_state["_export_run"] = run
+    st.markdown(f"**{md_escape(ctx.t('export.share'))}**", help=ctx.t("export.link_help"))
+    with st.container(key="share_link"):
+        run.link_slot = st.empty()
+    run.report_slot = st.empty()
+    _refresh_link()
+
+
+def _check_link_dataset(ctx: Context) -> None:
+    """A link names the dataset it was made on; opened on a server with another, the reader is told."""
+    wanted = st.query_params.get(URL_DATA)
+    if wanted and wanted != ctx.ds.name:
+        st.warning(ctx.t("export.data_mismatch", wanted=md_escape(str(wanted)[:80]), name=md_escape(ctx.ds.name)),
+                   icon=":material/link_off:")
+
+
+def _report_bytes(run: _Run) -> bytes:
+    """The page report of a run, made when the reader clicks (no Streamlit call here: it runs outside the script)."""
+    ctx = run.ctx
+    p = ctx.filters.period
+    names: list[str] = []
+    if ctx.filters.influencers:
+        roster = metrics.influencer_list(ctx.ds, ctx.filters)
+        known = {int(i): str(n) for i, n in zip(roster["influencer_id"], roster["name"], strict=True)}
+        names = [known.get(int(i), str(i)) for i in ctx.filters.influencers]
+    span = (ctx.span.start, ctx.span.end) if ctx.span else None
+    facts = export.report_facts(ctx.lang, ctx.ds.name, span, (p.start, p.end), names, ctx.window_label,
+                                run.choices or {}, ctx.ds.tz)
+    return export.page_report(export.report_title(run.slug, ctx.lang), facts, run.items, ctx.lang, run.link or None)
+
+
+def _report_button(ctx: Context, slug: str) -> None:
+    run = _current_run()
+    if run is None or run.report_slot is None:
+        return
+    run.slug = slug
+    p = ctx.filters.period
+    run.report_slot.download_button(  # type: ignore[attr-defined]
+        ctx.t("export.report"), lambda: _report_bytes(run), key="report_html", mime="text/html",
+        file_name=f"{slug}_report_{p.start.isoformat()}_{p.end.isoformat()}.html", icon=":material/summarize:",
+        help=ctx.t("export.report_help"), on_click="ignore", width="stretch")
+
+
+def _chart_exports(ctx: Context, fig: object, key: str, stem: str) -> None:
+    """PNG (2×), SVG and interactive HTML of a chart in a popover under it; each made only when clicked. Where
+    Chromium (or kaleido) is missing, the popover says how to get it instead of offering PNG and SVG."""
+    p = ctx.filters.period
+    name = f"{stem}_{p.start.isoformat()}_{p.end.isoformat()}"
+    with st.container(horizontal=True, horizontal_alignment="right", key=f"{key}_exports"):
+        with st.popover(ctx.t("export.chart"), icon=":material/download:", type="tertiary",
+                        help=ctx.t("export.chart_help"), key=f"{key}_export"):
+            if export.images_available():
+                st.download_button(ctx.t("export.png"), lambda: export.figure_to_png(fig), key=f"{key}_png",
+                                   mime=export.MIME["png"], file_name=f"{name}.png", icon=":material/image:",
+                                   help=ctx.t("export.png_help"), on_click="ignore", width="stretch")
+                st.download_button(ctx.t("export.svg"), lambda: export.figure_to_svg(fig), key=f"{key}_svg",
+                                   mime=export.MIME["svg"], file_name=f"{name}.svg", icon=":material/draw:",
+                                   help=ctx.t("export.svg_help"), on_click="ignore", width="stretch")
+            else:
+                st.caption(export.images_hint(ctx.lang))
+            st.download_button(ctx.t("export.html"), lambda: export.figure_to_html(fig, lang=ctx.lang),
+                               key=f"{key}_html", mime=export.MIME["html"], file_name=f"{name}.html",
+                               icon=":material/code:", help=ctx.t("export.html_help"), on_click="ignore",
+                               width="stretch")
