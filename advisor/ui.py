@@ -458,17 +458,18 @@ def _dataset_note(ds: Dataset, span: Period | None, lang: str) -> None:
 
 # ---- building blocks of pages ----------------------------------------------------------------------
 
-def scope_line(ctx: Context) -> str:
-    """Period, influencers and window in one line, so a screenshot says what it shows."""
+def scope_line(ctx: Context, *, who: bool = True, compare: bool = False, extra: tuple[str, ...] = ()) -> str:
+    """Period, influencers, window (and the period compared with, and a screen's own facts) in one line, so a
+    screenshot says what it shows."""
     p, prev = ctx.filters.period, ctx.previous.period
-    who = (ctx.t("scope.influencers", n=len(ctx.filters.influencers)) if ctx.filters.influencers
-           else ctx.t("scope.all_influencers"))
-    return " · ".join((
-        ctx.t("scope.period", start=p.start.isoformat(), end=p.end.isoformat(), days=p.days),
-        who,
-        ctx.t("scope.window", window=ctx.window_label),
-        ctx.t("scope.compare", start=prev.start.isoformat(), end=prev.end.isoformat()),
-    ))
+    parts = [ctx.t("scope.period", start=p.start.isoformat(), end=p.end.isoformat(), days=p.days)]
+    if who:
+        parts.append(ctx.t("scope.influencers", n=len(ctx.filters.influencers)) if ctx.filters.influencers
+                     else ctx.t("scope.all_influencers"))
+    parts.append(ctx.t("scope.window", window=ctx.window_label))
+    if compare:
+        parts.append(ctx.t("scope.compare", start=prev.start.isoformat(), end=prev.end.isoformat()))
+    return " · ".join((*parts, *extra))
 
 
 def header(ctx: Context, slug: str) -> None:

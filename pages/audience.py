@@ -23,7 +23,7 @@ ui.header(ctx, "audience")
 if ctx.span is None:  # a dataset without any activity has no period to speak of
     st.info(ctx.t("audience.empty"), icon=":material/info:")
     st.stop()
-st.caption(ui.scope_line(ctx))
+st.caption(ui.scope_line(ctx, compare=True))
 lang, period = ctx.lang, ctx.filters.period
 
 

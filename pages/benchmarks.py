@@ -84,9 +84,7 @@ if ctx.span is None:
     st.info(ctx.t("benchmarks.empty"), icon=":material/info:")
     st.stop()
 K = ctx.filters.k  # the smallest cohort published (METRICS.md: default 5, never below 3)
-p = ctx.filters.period
-st.caption(" · ".join((ctx.t("scope.period", start=p.start.isoformat(), end=p.end.isoformat(), days=p.days),
-                       ctx.t("scope.window", window=ctx.window_label), ctx.t("benchmarks.scope.k", k=K))))
+st.caption(ui.scope_line(ctx, who=False, extra=(ctx.t("benchmarks.scope.k", k=K),)))
 members = ctx.query(metrics.influencer_list)
 if members.empty:
     st.info(ctx.t("benchmarks.none"), icon=":material/info:")

@@ -98,11 +98,7 @@ if not ctx.ds.has("campaigns"):  # an optional export (CONTRACT.md): the screen 
 if ctx.span is None:
     st.info(ctx.t("campaigns.empty"), icon=":material/info:")
     st.stop()
-p = ctx.filters.period
-who = (ctx.t("scope.influencers", n=len(ctx.filters.influencers)) if ctx.filters.influencers
-       else ctx.t("scope.all_influencers"))
-st.caption(" · ".join((ctx.t("scope.period", start=p.start.isoformat(), end=p.end.isoformat(), days=p.days), who,
-                       ctx.t("scope.window", window=ctx.window_label))))
+st.caption(ui.scope_line(ctx))
 
 roi = ctx.query(metrics.campaign_roi)
 if roi.empty:

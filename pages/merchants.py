@@ -220,11 +220,7 @@ if not ctx.ds.has("products"):  # an optional export (CONTRACT.md): without it n
 if ctx.span is None:
     st.info(ctx.t("merchants.empty"), icon=":material/info:")
     st.stop()
-p = ctx.filters.period
-who = (ctx.t("scope.influencers", n=len(ctx.filters.influencers)) if ctx.filters.influencers
-       else ctx.t("scope.all_influencers"))
-st.caption(" · ".join((ctx.t("scope.period", start=p.start.isoformat(), end=p.end.isoformat(), days=p.days), who,
-                       ctx.t("scope.window", window=ctx.window_label))))
+st.caption(ui.scope_line(ctx))
 
 # ---- whose products: the merchant, kept in the link
 merchants = ctx.query(metrics.merchant_list)

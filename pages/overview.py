@@ -9,7 +9,7 @@ ui.header(ctx, "overview")
 if ctx.span is None:  # a dataset without any activity has no period to speak of
     st.info(ctx.t("overview.empty"), icon=":material/info:")
     st.stop()
-st.caption(ui.scope_line(ctx))
+st.caption(ui.scope_line(ctx, compare=True))
 
 kpis = ctx.query(metrics.overview_kpis)
 if ui.no_activity(kpis):

@@ -147,11 +147,7 @@ ui.header(ctx, "posts")
 if ctx.span is None:  # a dataset without any activity has no period to speak of
     info(ctx.t("posts.empty"))
     st.stop()
-period = ctx.filters.period
-who = (ctx.t("scope.influencers", n=len(ctx.filters.influencers)) if ctx.filters.influencers
-       else ctx.t("scope.all_influencers"))
-st.caption(" · ".join((ctx.t("scope.period", start=period.start.isoformat(), end=period.end.isoformat(),
-                                 days=period.days), who, ctx.t("scope.window", window=ctx.window_label))))
+st.caption(ui.scope_line(ctx))
 
 posts = ctx.query(metrics.post_conversion)
 if posts.empty:

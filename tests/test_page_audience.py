@@ -19,6 +19,7 @@ from advisor import charts, metrics, ui
 from advisor.dataset import open_dataset
 from advisor.i18n import CATALOGUE
 
+from .app_kit import screen, texts
 from .conftest import write_minimal_dataset
 
 TILES = {"zh-CN": ["期末粉丝", "新增粉丝", "取关粉丝", "净增长率", "活跃粉丝", "购买粉丝", "粉丝购买率"],
@@ -32,6 +33,14 @@ RAW_CODES = {"f", "m", "ios", "android", "pc", "organic", "fan_headline", "passe
 
 
 # ---- driving the page ------------------------------------------------------------------------------
+
+def _page(data: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    return screen(data, monkeypatch, "audience", **params)
+
+
+def _texts(at: AppTest) -> str:
+    return texts(at, tiles=True)
+
 
 @pytest.fixture
 def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
@@ -49,27 +58,6 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
 
     monkeypatch.setattr(st, "download_button", recording)
     return seen
-
-
-def _page(data: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    """The app on the Audience screen, with `params` in the URL."""
-    monkeypatch.setenv("ADVISOR_DATA", str(data))
-    monkeypatch.delenv("ADVISOR_TZ", raising=False)
-    at = AppTest.from_file("../app.py", default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/audience.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _texts(at: AppTest) -> str:
-    parts: list[str] = []
-    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "error", "warning", "text"):
-        parts += [str(e.value) for e in at.get(kind)]
-    parts += [f"{m.label} {m.value}" for m in at.metric]
-    return re.sub(r"\\(.)", r"\1", "\n".join(parts))  # markdown escapes (ui.md_escape) removed
 
 
 def _tiles(at: AppTest) -> list[tuple[str, str]]:

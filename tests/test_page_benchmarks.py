@@ -16,9 +16,20 @@ from advisor.metrics import Filters
 
 from . import benchmark_data as B
 from . import edge_data as E
+from .app_kit import lang_params as _lang
+from .app_kit import same as _same
+from .app_kit import screen, texts
 
 LANGS = ("zh-CN", "en")
 SECTIONS = ("benchmarks.stand.title", "benchmarks.dist.title", "benchmarks.trend.title")
+
+
+def _benchmarks(data: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    return screen(data, monkeypatch, "benchmarks", **params)
+
+
+def _texts(at: AppTest) -> str:
+    return texts(at)
 
 
 @pytest.fixture(scope="module")
@@ -40,35 +51,6 @@ def single_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return E.write(tmp_path_factory.mktemp("single") / "ds", out)
 
 
-def _app(data: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("ADVISOR_DATA", str(data))
-    monkeypatch.delenv("ADVISOR_TZ", raising=False)
-    at = AppTest.from_file("../app.py", default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at
-
-
-def _benchmarks(data: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    """The Benchmarks screen opened through the app's navigation, with the URL's parameters."""
-    at = _app(data, monkeypatch, **params)
-    at.run()
-    at.switch_page("pages/benchmarks.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _lang(lang: str) -> dict[str, str]:
-    return {"lang": "en"} if lang == "en" else {}
-
-
-def _texts(at: AppTest) -> str:
-    parts: list[str] = []
-    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "error", "warning", "text"):
-        parts += [str(e.value) for e in at.get(kind)]
-    return "\n".join(parts).replace("\\", "")
-
-
 def _col(name: str, lang: str = "zh-CN") -> str:
     return t(f"benchmarks.col.{name}", lang)
 
@@ -79,12 +61,6 @@ def _metric(at: AppTest, lang: str = "zh-CN"):
 
 def _focus(at: AppTest, lang: str = "zh-CN"):
     return at.selectbox(key=ui.widget_key("focus", lang))
-
-
-def _same(shown: pd.Series, expected: pd.Series) -> bool:
-    a = pd.to_numeric(pd.Series(list(shown)), errors="coerce").astype("float64")
-    b = pd.to_numeric(pd.Series(list(expected)), errors="coerce").astype("float64")
-    return len(a) == len(b) and bool(((a - b).abs().lt(1e-9) | (a.isna() & b.isna())).all())
 
 
 def _whole(data: Path) -> Filters:

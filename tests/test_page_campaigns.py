@@ -14,36 +14,19 @@ from advisor.dataset import open_dataset
 from advisor.i18n import label, t
 from advisor.metrics import CpsSplit, Filters
 
+from .app_kit import lang_params as _lang
+from .app_kit import same as _same
+from .app_kit import screen, texts
+
 LANGS = ("zh-CN", "en")
 
 
-def _app(data: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("ADVISOR_DATA", str(data))
-    monkeypatch.delenv("ADVISOR_TZ", raising=False)
-    at = AppTest.from_file("../app.py", default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at
-
-
 def _campaigns(data: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    """The Campaigns screen opened through the app's navigation, with the URL's parameters."""
-    at = _app(data, monkeypatch, **params)
-    at.run()
-    at.switch_page("pages/campaigns.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _lang(lang: str) -> dict[str, str]:
-    return {"lang": "en"} if lang == "en" else {}
+    return screen(data, monkeypatch, "campaigns", **params)
 
 
 def _texts(at: AppTest) -> str:
-    parts: list[str] = []
-    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "error", "warning", "text"):
-        parts += [str(e.value) for e in at.get(kind)]
-    return "\n".join(parts).replace("\\", "")
+    return texts(at)
 
 
 def _col(name: str, lang: str) -> str:
@@ -52,13 +35,6 @@ def _col(name: str, lang: str) -> str:
 
 def _table(at: AppTest) -> pd.DataFrame:
     return at.dataframe[0].value
-
-
-def _same(shown: pd.Series, expected: pd.Series) -> bool:
-    """Equal values, nulls in the same places (a ratio without a denominator is null, never 0)."""
-    a = pd.to_numeric(pd.Series(list(shown)), errors="coerce").astype("float64")
-    b = pd.to_numeric(pd.Series(list(expected)), errors="coerce").astype("float64")
-    return len(a) == len(b) and bool(((a - b).abs().lt(1e-9) | (a.isna() & b.isna())).all())
 
 
 @pytest.fixture

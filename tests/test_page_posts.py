@@ -16,36 +16,21 @@ from advisor import charts, metrics, ui
 from advisor.dataset import open_dataset
 from advisor.i18n import CATALOGUE, fmt_compact, fmt_money, fmt_pct, label, t
 
+from .app_kit import same as _same
+from .app_kit import screen, texts
+
 LANGS = ("zh-CN", "en")
 TILES = ("impressions", "reads", "interactions", "clicks", "orders", "gmv", "cvr", "gmv_per_1k_reads")
 TABLE = ("impressions", "reads", "interactions", "clicks", "orders", "gmv", "net_gmv", "ctr", "cvr", "aov",
          "gmv_per_1k_reads")
 
 
-def _app(data: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("ADVISOR_DATA", str(data))
-    monkeypatch.delenv("ADVISOR_TZ", raising=False)
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at
-
-
 def _posts(data: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    """The Posts screen opened through the app's navigation, with the URL's parameters."""
-    at = _app(data, monkeypatch, **params)
-    at.run()
-    at.switch_page("pages/posts.py").run()
-    assert not at.exception, at.exception
-    return at
+    return screen(data, monkeypatch, "posts", **params)
 
 
 def _texts(at: AppTest) -> str:
-    parts: list[str] = []
-    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "error", "warning", "text"):
-        parts += [str(e.value) for e in at.get(kind)]
-    parts += [f"{m.label} {m.value}" for m in at.metric]
-    return "\n".join(parts).replace("\\", "")
+    return texts(at, tiles=True)
 
 
 def _col(name: str, lang: str) -> str:
@@ -54,13 +39,6 @@ def _col(name: str, lang: str) -> str:
 
 def _table(at: AppTest) -> pd.DataFrame:
     return at.dataframe[0].value
-
-
-def _same(shown: pd.Series, expected: pd.Series) -> bool:
-    """Equal values, nulls in the same places (a ratio without a denominator is null, never 0)."""
-    a = pd.to_numeric(pd.Series(list(shown)), errors="coerce").astype("float64")
-    b = pd.to_numeric(pd.Series(list(expected)), errors="coerce").astype("float64")
-    return len(a) == len(b) and bool(((a - b).abs().lt(1e-9) | (a.isna() & b.isna())).all())
 
 
 def _tile(value: object, name: str, lang: str) -> str:

@@ -13,6 +13,8 @@ from streamlit.testing.v1 import AppTest
 from advisor import metrics, ui
 from advisor.dataset import open_dataset
 
+from .app_kit import app as _app
+from .app_kit import texts
 from .conftest import write_empty_dataset, write_minimal_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,23 +29,8 @@ KPI_LABELS = {"zh-CN": ["粉丝数", "新增粉丝", "点击", "订单", "成交
                      "Average order value"]}
 
 
-def _app(data: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("ADVISOR_DATA", str(data))
-    monkeypatch.delenv("ADVISOR_TZ", raising=False)
-    # AppTest resolves the path from this file; a generous timeout because the first queries are cold.
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at
-
-
 def _texts(at: AppTest) -> str:
-    """Everything a reader can read on the screen, in one string."""
-    parts: list[str] = []
-    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "error", "warning", "text"):
-        parts += [str(e.value) for e in at.get(kind)]
-    parts += [f"{m.label} {m.value}" for m in at.metric]
-    return "\n".join(parts)
+    return texts(at, tiles=True, unescape=False)
 
 
 def _period(at: AppTest, lang: str = "zh-CN"):
