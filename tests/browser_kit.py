@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import os
 import socket
 import subprocess
@@ -99,3 +101,34 @@ def shot(page, name: str) -> Path:  # noqa: ANN001 - a Playwright page
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
     return path
+
+
+CHARTS = '[data-testid="stPlotlyChart"]'
+
+
+def open_page(browser, url: str):  # noqa: ANN001, ANN201 - Playwright objects
+    """A new window of the usual size on `url`, downloads allowed, once the script has finished."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True).new_page()
+    page.goto(url)
+    settled(page)
+    return page
+
+
+def charts_drawn(page, n: int = 5) -> None:  # noqa: ANN001
+    """At least `n` Plotly charts, each with data drawn: traces, or a heatmap's cells (.hm, an image)."""
+    page.wait_for_function(f"() => document.querySelectorAll('{CHARTS} .js-plotly-plot').length >= {n}")
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].every("
+                           "p => p.querySelectorAll('.trace, .hm').length > 0)")
+
+
+def chart_titles(page) -> list[str]:  # noqa: ANN001
+    return [t.strip() for t in page.locator(".js-plotly-plot .gtitle").all_text_contents()]
+
+
+def download_csv(page, key: str) -> list[list[str]]:  # noqa: ANN001
+    """Click the CSV button of the section `key` and read the file back: UTF-8 with a BOM, for Excel."""
+    with page.expect_download() as download:
+        page.locator(f".st-key-{key}_csv").get_by_role("button").click()
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, for Excel"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))

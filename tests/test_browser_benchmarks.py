@@ -4,17 +4,16 @@ cohort is big enough and the screen says "insufficient data"."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from pathlib import Path
 
 import pytest
 
 from . import benchmark_data as B
-from .browser_kit import settled, shot, skip_without_browser, streamlit_server
+from .browser_kit import CHARTS, settled, shot, skip_without_browser, streamlit_server
+from .browser_kit import chart_titles as _titles
+from .browser_kit import download_csv as _download
+from .browser_kit import open_page as _open
 
-CHARTS = '[data-testid="stPlotlyChart"]'
 EXCEPTION = '[data-testid="stException"]'
 
 
@@ -27,34 +26,11 @@ def cohort_server(tmp_path_factory: pytest.TempPathFactory):
         yield url
 
 
-def _open(browser, url: str):  # noqa: ANN001, ANN202 - Playwright objects
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    # A deep link on a fresh server runs pages/*.py stand-alone until app.py's navigation has run once.
-    page.goto(url.split("/benchmarks")[0] + "/")
-    settled(page)
-    page.goto(url)
-    settled(page)
-    return page
-
-
 def _charts_drawn(page, n: int) -> None:  # noqa: ANN001
     page.wait_for_function(f"() => document.querySelectorAll('{CHARTS} .js-plotly-plot').length >= {n}")
     # A "where I stand" chart of an influencer whose cohorts are all hidden has notes but no trace: wait for titles.
     page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].every("
                            "p => p.querySelector('.gtitle') && p.querySelector('.gtitle').textContent.length > 0)")
-
-
-def _titles(page) -> list[str]:  # noqa: ANN001
-    return [t.strip() for t in page.locator(".js-plotly-plot .gtitle").all_text_contents()]
-
-
-def _download(page, key: str) -> list[list[str]]:  # noqa: ANN001
-    with page.expect_download() as download:
-        page.locator(f".st-key-{key}_csv").get_by_role("button").click()
-    data = Path(download.value.path()).read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, for Excel"
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 def _pick(page, key: str, name: str) -> None:  # noqa: ANN001

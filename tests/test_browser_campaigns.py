@@ -3,50 +3,20 @@ the CPS split, CSV downloads read back, both languages."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from pathlib import Path
 
-from .browser_kit import settled, shot
+from .browser_kit import CHARTS, settled, shot
+from .browser_kit import chart_titles as _titles
+from .browser_kit import charts_drawn as _charts_drawn
+from .browser_kit import download_csv as _download
+from .browser_kit import open_page as _open
 
-CHARTS = '[data-testid="stPlotlyChart"]'
 EXCEPTION = '[data-testid="stException"]'
 HOW = re.compile(r"本页统计周期内开始的 (\d+) 个投放|This screen covers the (\d+) campaigns")
 
 
-def _open(browser, url: str):  # noqa: ANN001, ANN202 - Playwright objects
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    # A first visitor landing on a deep link of a fresh server gets pages/*.py run stand-alone (Streamlit's pages/
-    # folder convention) until app.py's st.navigation has run once: open the app's root first.
-    page.goto(url.split("/campaigns")[0] + "/")
-    settled(page)
-    page.goto(url)
-    settled(page)
-    return page
-
-
-def _charts_drawn(page, n: int = 5) -> None:  # noqa: ANN001
-    page.wait_for_function(f"() => document.querySelectorAll('{CHARTS} .js-plotly-plot').length >= {n}")
-    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].every("
-                           "p => p.querySelectorAll('.trace').length > 0)")
-
-
-def _titles(page) -> list[str]:  # noqa: ANN001
-    return [t.strip() for t in page.locator(".js-plotly-plot .gtitle").all_text_contents()]
-
-
 def _subtitles(page) -> list[str]:  # noqa: ANN001
     return [t.strip() for t in page.locator(".js-plotly-plot .gtitle-subtitle").all_text_contents()]
-
-
-def _download(page, key: str) -> list[list[str]]:  # noqa: ANN001
-    with page.expect_download() as download:
-        page.locator(f".st-key-{key}_csv").get_by_role("button").click()
-    data = Path(download.value.path()).read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, for Excel"
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 def _campaign_count(page) -> int:  # noqa: ANN001

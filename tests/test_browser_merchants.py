@@ -3,45 +3,14 @@ overlap measure change figures and the URL, CSV downloads read back, both langua
 
 from __future__ import annotations
 
-import csv
-import io
-from pathlib import Path
-
+from .browser_kit import chart_titles as _titles
+from .browser_kit import charts_drawn as _charts_drawn
+from .browser_kit import download_csv as _download
+from .browser_kit import open_page as _open
 from .browser_kit import settled, shot
 
-CHARTS = '[data-testid="stPlotlyChart"]'
 EXCEPTION = '[data-testid="stException"]'
 ROW = 35  # px: the height of a header and of a row in Streamlit's data grid
-
-
-def _open(browser, url: str):  # noqa: ANN001, ANN202 - Playwright objects
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    # A fresh server serves a deep link from the pages/ folder until app.py's navigation has run once.
-    page.goto(url.split("/merchants")[0] + "/")
-    settled(page)
-    page.goto(url)
-    settled(page)
-    return page
-
-
-def _charts_drawn(page, n: int) -> None:  # noqa: ANN001
-    page.wait_for_function(f"() => document.querySelectorAll('{CHARTS} .js-plotly-plot').length >= {n}")
-    # a heatmap draws its cells as an image (.hm), the other charts as traces
-    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].every("
-                           "p => p.querySelectorAll('.trace, .hm').length > 0)")
-
-
-def _titles(page) -> list[str]:  # noqa: ANN001
-    return [t.strip() for t in page.locator(".js-plotly-plot .gtitle").all_text_contents()]
-
-
-def _download(page, key: str) -> list[list[str]]:  # noqa: ANN001
-    with page.expect_download() as download:
-        page.locator(f".st-key-{key}_csv").get_by_role("button").click()
-    data = Path(download.value.path()).read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, for Excel"
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 def _param(page, name: str) -> str | None:  # noqa: ANN001
