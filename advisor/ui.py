@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from advisor import export, metrics
+from advisor import db, export, metrics
 from advisor.dataset import DEFAULT_TZ, Dataset, DatasetError, find_exports, fingerprint, open_dataset, validate
 from advisor.db import QueryError
 from advisor.i18n import (
@@ -268,6 +268,8 @@ def _open(path: Path, tz: str, lang: str) -> Dataset:
             stamp = fingerprint(path, files, tz)
         except OSError:  # unreadable folder: let open_dataset say what is wrong
             return open_dataset(path, tz)
+        if not db.is_open(stamp):
+            _prepare(path, tz, lang)
         return _open_cached(str(path), tz, stamp)
     except DatasetError as exc:
         # Paths, file names and reader messages come from outside: shown literally, never as markdown
@@ -277,6 +279,26 @@ def _open(path: Path, tz: str, lang: str) -> Dataset:
             (st.error if problem.severity == "error" else st.warning)(md_escape(problem_text(problem, lang)))
         st.info(t("error.dataset_hint", lang))
         st.stop()
+
+
+def _prepare(path: Path, tz: str, lang: str) -> None:
+    """A dataset's first open in this process: prepare its connection and run the integrity rules under a progress
+    bar, unless the cache folder holds both ready. Outside _open_cached, whose st.* calls would be replayed on every
+    hit. Another session opening the same dataset meanwhile waits for this preparation (db.connect)."""
+    ds = open_dataset(path, tz)
+    if db.is_prepared(ds) and db.integrity_file(ds).is_file():
+        return  # reading the cached files takes a moment: no bar
+    text = t("prepare.progress", lang)
+    bar = st.progress(0.0, text=text)
+    try:
+        db.connect(ds, progress=lambda fraction, _step: bar.progress(min(max(float(fraction), 0.0), 1.0) * 0.9,
+                                                                     text=text))
+        bar.progress(0.9, text=t("prepare.checking", lang))
+        db.check_integrity(ds)
+    except Exception:  # _open_cached below opens it again and reports any failure as it always has
+        pass
+    finally:
+        bar.empty()
 
 
 # ---- the page context ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor import bench, dataset, metrics
+from advisor import bench, dataset, db, metrics
 from advisor.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +80,12 @@ def test_named_queries_and_screens_alone_cold_and_warm(tiny_demo: Path, capsys: 
         warm, cold = rows[name][1], rows[name][4]
         assert re.fullmatch(r"[\d.,]+", warm) and re.fullmatch(r"[\d.,]+", cold), rows[name]
     assert "not run (--no-peer)" in printed
+    # the first open ever, timed with an empty cache folder, and the cache folder of the run named
+    first = printed.split("## First open ever (empty cache folder)", 1)[1].split("##", 1)[0]
+    for label in ("prepare connection", "integrity rules", "Overview screen"):
+        [line] = [x for x in first.splitlines() if label in x]
+        assert re.fullmatch(r"1 \| [\d.,]+ \| [\d.,]+ \|", line.split("| ", 2)[2].strip()), line
+    assert f"- prepared cache: on (`{db.cache_dir()}`)" in printed
 
 
 def test_peer_equals_post_conversion_on_tiny_data(tiny_demo: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from advisor import metrics, ui
+from advisor import db, metrics, ui
 from advisor.dataset import open_dataset
 
 from .app_kit import app as _app
@@ -91,6 +91,39 @@ def test_overview_figures_match_the_query(tiny_demo: Path, monkeypatch: pytest.M
     assert kpis["订单"] == ui.fmt_metric("orders", row["orders"], "zh-CN")
     assert kpis["成交金额 GMV"] == ui.fmt_metric("gmv", row["gmv"], "zh-CN")
     assert "归因窗口 7 天" in _texts(at)  # the window in use is printed with the figures that depend on it
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_overview_first_open_prepares_under_a_progress_bar(tiny_demo: Path, tmp_path: Path, lang: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dataset never opened: prepared once with progress reported, then read from the cache folder."""
+    data = tmp_path / "ds"
+    shutil.copytree(tiny_demo, data)
+    monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path / "cache"))
+    calls: list[float] = []
+    connect = db.connect
+
+    def spy(ds: object, progress: object = None) -> object:
+        def report(fraction: float, step: str) -> None:
+            calls.append(fraction)
+            progress(fraction, step)
+
+        return connect(ds, report if progress is not None else None)
+
+    monkeypatch.setattr(db, "connect", spy)
+    at = _app(data, monkeypatch, **({"lang": "en"} if lang == "en" else {}))
+    at.run()
+    assert not at.exception and at.title[0].value == TITLES[lang]["overview"]
+    assert calls and calls[-1] == 1.0, "the preparation reported no progress to the page"
+    assert not at.get("progress"), "the bar is gone once the dataset is ready"
+    ds = open_dataset(data)
+    assert db.is_prepared(ds) and db.integrity_file(ds).is_file()
+    calls.clear()
+    db.forget(ds)
+    at = _app(data, monkeypatch)
+    at.run()
+    assert not at.exception and calls == [], "a second open read the cache folder"
+    db.forget(ds)
 
 
 def test_switching_language_in_the_sidebar(tiny_demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,449 @@
+"""The persisted preparation (issue 10): same figures with, without and from the cache; stale or damaged: rebuilt."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from advisor import bench, dataset, db, metrics
+from advisor.db import Viewer
+from advisor.metrics import Filters, Period
+
+from . import edge_data as E
+from .test_db import snapshot
+
+MAIN = Filters(Period(*E.PERIODS["main"]), dim="gender", merchant=1, extra=(("post", 101), ("campaign", 2)))
+# A second view of the same data: the whole span, a 1-hour window, two influencers, another dimension.
+OTHER = Filters(Period(*E.PERIODS["all"]), influencers=(1, 2), window=E.WINDOWS[0], dim="age_band", merchant=2,
+                extra=(("post", 102), ("campaign", 1)))
+VIEWS = [(MAIN, db.EVERYONE), (MAIN, Viewer(merchants=(1, 2))), (OTHER, db.EVERYONE), (OTHER, Viewer(influencers=(1,)))]
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache folder of the test's own, the persisted cache on."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ADVISOR_CACHE", str(folder))
+    monkeypatch.delenv(db.CACHE_ENV, raising=False)
+    return folder
+
+
+@pytest.fixture
+def ds(edge_path: Path, tmp_path: Path, cache: Path) -> Iterator[dataset.Dataset]:
+    """A copy of the edge dataset of the test's own (it may be touched or rewritten)."""
+    path = tmp_path / "ds"
+    shutil.copytree(edge_path, path)
+    opened = dataset.open_dataset(path)
+    yield opened
+    db.forget()
+
+
+# Queries reading both prepared tables, for the tests about the cache's life rather than every figure.
+SOME = ("overview_kpis", "order_attribution", "post_conversion", "audience_summary", "campaign_roi")
+
+
+def some_queries(ds: dataset.Dataset) -> dict[tuple, pd.DataFrame]:
+    return every_query(ds, per_query={name: MAIN for name in SOME})
+
+
+def every_query(ds: dataset.Dataset, views: list[tuple[Filters, Viewer]] = VIEWS,
+                per_query: dict[str, Filters] | None = None) -> dict[tuple, pd.DataFrame]:
+    """Every named query under every view (or each under its own filters), on a fresh connection, no result cache."""
+    db.forget(ds)
+    metrics.clear_cache()
+    out = {}
+    if per_query is not None:
+        for name, f in per_query.items():
+            out[(name, 0)] = metrics.QUERIES[name](ds, f, db.EVERYONE)
+    else:
+        for i, (f, viewer) in enumerate(views):
+            for name, query in metrics.QUERIES.items():
+                out[(name, i)] = query(ds, f, viewer)
+        assert sorted({name for name, _ in out}) == db.query_names()
+    return out
+
+
+def assert_same(a: dict[tuple, pd.DataFrame], b: dict[tuple, pd.DataFrame]) -> None:
+    """Equal frames. Doubles to 1e-12 relative: campaign_roi's avg/var_samp over baseline weeks differs in the last
+    bit from run to run even without the cache (DuckDB sums in thread order); every other value exactly."""
+    assert a.keys() == b.keys()
+    for key in a:
+        pd.testing.assert_frame_equal(a[key], b[key], check_exact=False, rtol=1e-12, atol=0, obj=str(key))
+        for column in a[key].columns:
+            if not pd.api.types.is_float_dtype(a[key][column]):
+                pd.testing.assert_series_equal(a[key][column], b[key][column], check_exact=True, obj=str(key))
+
+
+def folders(cache: Path, pattern: str) -> list[Path]:
+    return sorted(cache.glob(f"*/{pattern}"))
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The prepared tables built from the dataset (not read from the cache), in order."""
+    built: list[str] = []
+    statement = db._statement
+
+    def spy(con: duckdb.DuckDBPyConnection, sql: str, table: str) -> str:
+        built.append(table)
+        return statement(con, sql, table)
+
+    monkeypatch.setattr(db, "_statement", spy)
+    return built
+
+
+# ---- (a) the same figures with, without and from the cache ----------------------------------------
+
+@pytest.fixture(params=["tables", "views"])
+def read_as(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Cached files copied into memory (small data, as the test data is) or read through views (large data)."""
+    if request.param == "views":
+        monkeypatch.setattr(db, "MATERIALISE_ROWS", 0)
+    return request.param
+
+
+def test_every_query_is_the_same_with_without_and_from_the_cache(ds: dataset.Dataset, cache: Path, read_as: str,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 builds: list[str]) -> None:
+    monkeypatch.setenv(db.CACHE_ENV, "0")
+    without = every_query(ds)
+    assert builds == ["click_facts", "order_last_click"]
+    assert not folders(cache, "prepared-*") and not folders(cache, "integrity-*"), "the switch writes nothing"
+    db.forget(ds)
+    assert not db.is_prepared(ds)
+
+    monkeypatch.setenv(db.CACHE_ENV, "1")
+    first = every_query(ds)  # builds, writes the files and reads them from then on
+    assert builds == ["click_facts", "order_last_click"] * 2
+    assert [p.name for p in folders(cache, "prepared-*")] == [db.prepared_dir(ds).name]
+    db.forget(ds)
+    assert db.is_prepared(ds)
+
+    again = every_query(ds)  # a fresh connection reading the cached files
+    assert builds == ["click_facts", "order_last_click"] * 2, "the second connection rebuilt the tables"
+    assert_same(without, first)
+    assert_same(without, again)
+
+
+@pytest.mark.parametrize("reopen", [False, True])
+def test_the_cached_tables_are_copies_or_views_by_size(ds: dataset.Dataset, read_as: str, reopen: bool) -> None:
+    db.connect(ds)  # builds and writes
+    if reopen:
+        db.forget(ds)  # reads the files
+    cur = db.connect(ds).cursor()
+    try:
+        views = dict(cur.sql("select view_name, sql from duckdb_views() where not internal").fetchall())
+        tables = sorted(name for (name,) in cur.sql("select table_name from duckdb_tables()").fetchall())
+    finally:
+        cur.close()
+    if read_as == "tables":
+        assert tables == ["click_facts", "order_last_click"] and not {"click_facts", "order_last_click"} & set(views)
+    else:
+        assert tables == []
+        for name in ("click_facts", "order_last_click"):
+            assert str(db.prepared_dir(ds) / f"{name}.parquet") in views[name]
+
+
+def test_the_same_figures_on_the_tiny_demo(tiny_demo: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Realistic shapes: each query with the choices its screen makes by default (the bench's)."""
+    ds = dataset.open_dataset(tiny_demo)
+    picks = bench.find_picks(ds)
+    chosen = {name: bench.QUERY_FILTERS.get(name, bench._base)(picks) for name in metrics.QUERIES}
+    chosen = {name: f for name, f in chosen.items() if f is not None}
+    assert len(chosen) == len(metrics.QUERIES)
+    monkeypatch.setenv(db.CACHE_ENV, "0")
+    without = every_query(ds, per_query=chosen)
+    monkeypatch.setenv(db.CACHE_ENV, "1")
+    first = every_query(ds, per_query=chosen)
+    again = every_query(ds, per_query=chosen)
+    db.forget(ds)
+    assert_same(without, first)
+    assert_same(without, again)
+
+
+def test_integrity_findings_are_the_same_and_read_from_the_cache(ds: dataset.Dataset, cache: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(db.CACHE_ENV, "0")
+    without = db.check_integrity(ds)
+    assert without, "the edge dataset breaks rules on purpose"
+    assert not db.integrity_file(ds).exists()
+    db.forget(ds)
+    monkeypatch.setenv(db.CACHE_ENV, "1")
+    assert db.check_integrity(ds) == without
+    assert db.integrity_file(ds).is_file()
+    db.forget(ds)
+
+    def fail(_ds: dataset.Dataset) -> list:
+        raise AssertionError("the rules ran again")
+
+    monkeypatch.setattr(db, "_check_rules", fail)
+    assert db.check_integrity(ds) == without
+
+
+def test_damaged_integrity_findings_are_computed_again(ds: dataset.Dataset) -> None:
+    expected = db.check_integrity(ds)
+    db.forget(ds)
+    db.integrity_file(ds).write_text('[{"code": "x", "nonsense": 1}', encoding="utf-8")
+    assert db.check_integrity(ds) == expected
+    db.forget(ds)
+    assert db.check_integrity(ds) == expected  # and written afresh
+
+
+def test_the_integrity_file_is_keyed_by_the_rules(ds: dataset.Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = db.integrity_file(ds)
+    monkeypatch.setattr(db, "RULES", db.RULES[:-1])
+    assert db.integrity_file(ds) != before
+    assert db.integrity_file(ds).parent == before.parent
+
+
+# ---- (b) a changed dataset is a new fingerprint, prepared afresh -----------------------------------
+
+def test_touching_a_file_changes_the_fingerprint_and_rebuilds(ds: dataset.Dataset, builds: list[str]) -> None:
+    db.connect(ds)
+    old = db.prepared_dir(ds)
+    assert db.is_prepared(ds) and len(builds) == 2
+    target = ds.path / "orders.parquet"
+    st = target.stat()
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    touched = dataset.open_dataset(ds.path)
+    assert touched.fingerprint != ds.fingerprint
+    assert db.prepared_dir(touched) != old and not db.is_prepared(touched)
+    db.connect(touched)
+    assert len(builds) == 4 and db.is_prepared(touched)
+
+
+def test_a_rewritten_file_gives_the_new_figures(ds: dataset.Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = some_queries(ds)
+    orders = pq.read_table(ds.path / "orders.parquet")
+    pq.write_table(orders.slice(0, orders.num_rows // 2), ds.path / "orders.parquet")
+    rewritten = dataset.open_dataset(ds.path)
+    after = some_queries(rewritten)
+    assert not after[("overview_kpis", 0)].equals(before[("overview_kpis", 0)])
+    monkeypatch.setenv(db.CACHE_ENV, "0")
+    assert_same(after, some_queries(rewritten))
+
+
+# ---- (c) the dataset folder is never written to ------------------------------------------------------
+
+def test_nothing_is_written_inside_the_dataset_folder(ds: dataset.Dataset, cache: Path) -> None:
+    before = snapshot(ds.path)
+    some_queries(ds)  # builds and writes the cache
+    db.check_integrity(ds)
+    some_queries(ds)  # reads it
+    assert snapshot(ds.path) == before
+    assert db.prepared_dir(ds).is_relative_to(cache) and not cache.resolve().is_relative_to(ds.path)
+
+
+# ---- (d) a half-written or damaged cache folder is ignored and rebuilt -----------------------------
+
+def _corrupt_in_place(path: Path) -> None:
+    """Overwrite bytes in the middle of the file: same size, footer intact."""
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 64] = bytes(b ^ 0xFF for b in data[middle:middle + 64])
+    path.write_bytes(bytes(data))
+
+
+DAMAGE = {
+    "no manifest": lambda folder: (folder / db.MANIFEST).unlink(),
+    "manifest cut short": lambda folder: (folder / db.MANIFEST).write_text(
+        (folder / db.MANIFEST).read_text()[:20]),
+    "a file missing": lambda folder: (folder / "order_last_click.parquet").unlink(),
+    "a file cut short": lambda folder: (folder / "click_facts.parquet").write_bytes(
+        (folder / "click_facts.parquet").read_bytes()[:1000]),
+    "a file of garbage": lambda folder: (folder / "click_facts.parquet").write_bytes(b"not parquet" * 1000),
+    "bytes flipped inside a file": lambda folder: _corrupt_in_place(folder / "order_last_click.parquet"),
+    "another file of the same size and rows": lambda folder: _swap_for_other_rows(folder / "click_facts.parquet"),
+}
+
+
+def _swap_for_other_rows(path: Path) -> None:
+    """A valid Parquet file with the same row count but other values (a stale file of another build)."""
+    table = pq.read_table(path)
+    column = table.column("user_id")
+    shifted = pa.array([None if v is None else v + 1 for v in column.to_pylist()], column.type)
+    pq.write_table(table.set_column(table.schema.get_field_index("user_id"), "user_id", shifted), path)
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_a_damaged_cache_folder_is_ignored_and_rebuilt(ds: dataset.Dataset, damage: str, read_as: str,
+                                                       builds: list[str]) -> None:
+    expected = some_queries(ds)
+    folder = db.prepared_dir(ds)
+    DAMAGE[damage](folder)
+    db.forget(ds)
+    assert not db.is_prepared(ds) or damage in ("bytes flipped inside a file",
+                                                "another file of the same size and rows"), \
+        "a cheap check sees everything but damage inside a file (the full check on opening does)"
+    got = some_queries(ds)
+    assert builds == ["click_facts", "order_last_click"] * 2, "the damaged folder was used"
+    assert_same(expected, got)
+    assert db._read_manifest(folder, ["click_facts", "order_last_click"], verify=True), "the folder was not rebuilt"
+
+
+def test_a_leftover_part_folder_of_a_crashed_writer_is_harmless(ds: dataset.Dataset, builds: list[str]) -> None:
+    folder = db.prepared_dir(ds)
+    part = folder.with_name(f".{folder.name}.part-99999-deadbeef")
+    part.mkdir(parents=True)
+    (part / "click_facts.parquet").write_bytes(b"half")
+    some_queries(ds)
+    some_queries(ds)
+    assert len(builds) == 2 and db.is_prepared(ds)
+
+
+def test_files_that_fail_to_read_are_rebuilt(ds: dataset.Dataset, monkeypatch: pytest.MonkeyPatch,
+                                             builds: list[str]) -> None:
+    expected = some_queries(ds)
+    attach = db._attach_prepared
+    failed: list[str] = []
+
+    def flaky(con: duckdb.DuckDBPyConnection, name: str, path: Path, rows: int) -> None:
+        if not failed:
+            failed.append(name)
+            raise duckdb.IOException("simulated read failure")
+        attach(con, name, path, rows)
+
+    monkeypatch.setattr(db, "_attach_prepared", flaky)
+    assert_same(expected, some_queries(ds))
+    assert failed and len(builds) == 4
+
+
+def test_losing_the_race_to_write_the_cache_is_fine(ds: dataset.Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process renames its folder into place first: ours is dropped, theirs is used."""
+    expected = some_queries(ds)
+    db.forget(ds)
+    folder = db.prepared_dir(ds)
+    theirs = folder.with_name("theirs")
+    folder.rename(theirs)
+    rename = os.rename
+
+    def racing(src: os.PathLike, dst: os.PathLike) -> None:
+        if Path(dst) == folder and Path(src).name.startswith(f".{folder.name}.part-"):
+            rename(theirs, folder)  # they win just before us
+        rename(src, dst)
+
+    monkeypatch.setattr(db.os, "rename", racing)
+    got = some_queries(ds)
+    assert_same(expected, got)
+    assert db.is_prepared(ds)
+    assert sorted(p.name for p in folder.parent.iterdir() if p.name.startswith((".prepared", "prepared"))) \
+        == [folder.name], "a part folder was left behind"
+
+
+def test_an_unwritable_cache_still_opens(ds: dataset.Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = some_queries(ds)
+    shutil.rmtree(db.prepared_dir(ds))
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(db, "_write_json", full)
+    assert_same(expected, some_queries(ds))
+    assert not db.prepared_dir(ds).exists()
+    assert [p.name for p in db.prepared_dir(ds).parent.iterdir()] == ["tmp"], "a part folder was left behind"
+
+
+# ---- (e) the folder names what it was made from -----------------------------------------------------
+
+def test_the_prepared_tables_are_found_in_the_sql() -> None:
+    sql = (db.QUERY_DIR / f"{db.PREPARE}.sql").read_text(encoding="utf-8")
+    assert db.prepared_tables(sql) == ["click_facts", "order_last_click"]
+    assert db.prepared_tables("-- create table x as select 1\nselect 1") == []
+
+
+def test_the_hash_changes_with_the_text() -> None:
+    assert db.short_hash("select 1") == db.short_hash("select 1")
+    assert db.short_hash("select 1") != db.short_hash("select 1 ")
+    assert db.short_hash("a", "b") != db.short_hash("ab")
+    assert len(db.short_hash("x")) == 12
+
+
+def test_editing_the_prepare_sql_leads_to_another_folder(ds: dataset.Dataset, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch, builds: list[str]) -> None:
+    db.connect(ds)
+    old = db.prepared_dir(ds)
+    db.forget(ds)
+    folder = tmp_path / "queries"
+    shutil.copytree(db.QUERY_DIR, folder)
+    sql = folder / f"{db.PREPARE}.sql"
+    sql.write_text(sql.read_text(encoding="utf-8") + "\n-- edited\n", encoding="utf-8")
+    monkeypatch.setattr(db, "QUERY_DIR", folder)
+    new = db.prepared_dir(ds)
+    assert new != old and new.parent == old.parent and new.name.startswith("prepared-")
+    assert not db.is_prepared(ds)
+    db.connect(ds)
+    assert len(builds) == 4 and new.is_dir() and old.is_dir()
+
+
+# ---- progress and other users ---------------------------------------------------------------------
+
+def test_progress_is_reported_between_steps_when_preparing(ds: dataset.Dataset) -> None:
+    seen: list[tuple[float, str]] = []
+    db.connect(ds, progress=lambda fraction, step: seen.append((fraction, step)))
+    assert [s for _, s in seen] == ["views", "click_facts", "order_last_click", "cache", "done"]
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] == 1
+    seen.clear()
+    db.connect(ds, progress=lambda fraction, step: seen.append((fraction, step)))
+    db.forget(ds)
+    db.connect(ds, progress=lambda fraction, step: seen.append((fraction, step)))
+    assert seen == [], "nothing to report when the connection is open or read from the cache"
+
+
+def test_preparing_one_dataset_does_not_block_another(ds: dataset.Dataset, edge: dataset.Dataset,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    db.connect(edge)
+    started, release = threading.Event(), threading.Event()
+    opened: list[str] = []
+    real_open = db._open
+
+    def slow_open(d: dataset.Dataset, progress: object = None, use_cached: bool = True) -> duckdb.DuckDBPyConnection:
+        opened.append(d.fingerprint)
+        if d.fingerprint == ds.fingerprint:
+            started.set()
+            assert release.wait(30)
+        return real_open(d, progress, use_cached)
+
+    monkeypatch.setattr(db, "_open", slow_open)
+    db.forget(edge)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        try:
+            first = pool.submit(db.connect, ds)
+            assert started.wait(30)
+            second = pool.submit(db.connect, ds)  # the same dataset: waits for the first, never prepares again
+            other = pool.submit(db.run, edge, "dataset_span")  # another dataset: served meanwhile
+            assert not other.result(timeout=20).empty
+            assert not first.done() and not second.done()
+        finally:
+            release.set()
+        assert first.result(timeout=60) is second.result(timeout=60)
+    assert opened.count(ds.fingerprint) == 1
+
+
+def test_forget_keeps_the_files(ds: dataset.Dataset) -> None:
+    db.connect(ds)
+    db.check_integrity(ds)
+    db.forget()
+    assert db.is_prepared(ds) and db.integrity_file(ds).is_file()
+
+
+def test_the_manifest_is_written_last_and_names_the_files(ds: dataset.Dataset) -> None:
+    db.connect(ds)
+    folder = db.prepared_dir(ds)
+    manifest = json.loads((folder / db.MANIFEST).read_text(encoding="utf-8"))
+    assert sorted(manifest["tables"]) == ["click_facts", "order_last_click"]
+    for entry in manifest["tables"].values():
+        path = folder / entry["file"]
+        assert path.stat().st_size == entry["bytes"] and pq.read_metadata(path).num_rows == entry["rows"]
+        assert path.stat().st_mtime_ns <= (folder / db.MANIFEST).stat().st_mtime_ns
