@@ -68,7 +68,11 @@ baseline_counts as (
     group by 1, 2
 ),
 baseline as (
-    select campaign_id, count(*) as weeks, avg(orders) as orders, coalesce(var_samp(orders), 0) as var_orders,
+    -- The variance from exact integer sums: var_samp adds floats in the order the threads finish, so its last
+    -- bit (and the interval's) changed from run to run.
+    select campaign_id, count(*) as weeks, avg(orders) as orders,
+           coalesce((count(*) * sum(orders * orders) - sum(orders) * sum(orders))
+                    / nullif(count(*) * (count(*) - 1), 0), 0) as var_orders,
            avg(gmv) as gmv
     from baseline_counts group by 1
 ),

@@ -75,14 +75,10 @@ def every_query(ds: dataset.Dataset, views: list[tuple[Filters, Viewer]] = VIEWS
 
 
 def assert_same(a: dict[tuple, pd.DataFrame], b: dict[tuple, pd.DataFrame]) -> None:
-    """Equal frames. Doubles to 1e-12 relative: campaign_roi's avg/var_samp over baseline weeks differs in the last
-    bit from run to run even without the cache (DuckDB sums in thread order); every other value exactly."""
+    """Equal frames, every value exactly (campaign_roi's baseline variance is summed in integers for this)."""
     assert a.keys() == b.keys()
     for key in a:
-        pd.testing.assert_frame_equal(a[key], b[key], check_exact=False, rtol=1e-12, atol=0, obj=str(key))
-        for column in a[key].columns:
-            if not pd.api.types.is_float_dtype(a[key][column]):
-                pd.testing.assert_series_equal(a[key][column], b[key][column], check_exact=True, obj=str(key))
+        pd.testing.assert_frame_equal(a[key], b[key], check_exact=True, obj=str(key))
 
 
 def folders(cache: Path, pattern: str) -> list[Path]:
