@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -272,6 +273,8 @@ def _open(ds: Dataset, progress: Progress | None = None, use_cached: bool = True
                         con.execute("drop table " + name)
                         _attach_prepared(con, name, path, rows)
         report(1.0, "done")
+    if persisted:
+        _mark_and_prune(ds, folder)
     con.execute((QUERY_DIR / f"{MACROS}.sql").read_text(encoding="utf-8"))
     con.execute("SET max_execution_time = $ms", {"ms": int(MAX_SECONDS * 1000)})
     con.execute("SET lock_configuration = true")
@@ -334,6 +337,40 @@ def _write_prepared(con: duckdb.DuckDBPyConnection, folder: Path, tables: list[s
         return None  # no cache this time (disk full, read-only): the connection keeps its in-memory tables
     finally:
         shutil.rmtree(part, ignore_errors=True)
+
+
+SOURCE = "source.json"  # in each fingerprint folder: which dataset folder it was made from; its mtime, last use
+KEEP_SECONDS = 24 * 3600  # a superseded version of a dataset is deleted a day after its last use
+
+
+def _mark_and_prune(ds: Dataset, folder: Path) -> None:
+    """Note that this version of the dataset is in use, and delete what nobody will read again: the prepared
+    folders of older SQL under this fingerprint, half-written folders a day old, and the folders of earlier
+    versions of the same dataset folder (same path and time zone) unused for a day. Large data would otherwise
+    leave gigabytes behind at every update. Never fails the open."""
+    home = cache_dir() / ds.fingerprint
+    stamp = home / SOURCE
+    source = {"path": str(ds.path), "tz": ds.tz}
+    now = time.time()
+    try:
+        if stamp.exists():
+            os.utime(stamp)
+        else:
+            _write_json(stamp, source)
+        for entry in home.iterdir():
+            stale_part = entry.name.startswith(".prepared-") and now - entry.stat().st_mtime > KEEP_SECONDS
+            older_sql = entry.name.startswith("prepared-") and entry.name != folder.name
+            if entry.is_dir() and (stale_part or older_sql):
+                shutil.rmtree(entry, ignore_errors=True)
+        for other in cache_dir().iterdir():
+            other_stamp = other / SOURCE
+            if other == home or not other_stamp.is_file():
+                continue
+            if (json.loads(other_stamp.read_text(encoding="utf-8")) == source
+                    and now - other_stamp.stat().st_mtime > KEEP_SECONDS):
+                shutil.rmtree(other, ignore_errors=True)
+    except (OSError, ValueError):
+        pass  # a cache that cannot be tidied now is tidied at a later open
 
 
 def _write_json(path: Path, value: object) -> None:

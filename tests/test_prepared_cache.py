@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -347,7 +348,8 @@ def test_an_unwritable_cache_still_opens(ds: dataset.Dataset, monkeypatch: pytes
     monkeypatch.setattr(db, "_write_json", full)
     assert_same(expected, some_queries(ds))
     assert not db.prepared_dir(ds).exists()
-    assert [p.name for p in db.prepared_dir(ds).parent.iterdir()] == ["tmp"], "a part folder was left behind"
+    assert not [p.name for p in db.prepared_dir(ds).parent.iterdir() if "prepared" in p.name], \
+        "a part folder was left behind"
 
 
 # ---- (e) the folder names what it was made from -----------------------------------------------------
@@ -379,7 +381,52 @@ def test_editing_the_prepare_sql_leads_to_another_folder(ds: dataset.Dataset, tm
     assert new != old and new.parent == old.parent and new.name.startswith("prepared-")
     assert not db.is_prepared(ds)
     db.connect(ds)
-    assert len(builds) == 4 and new.is_dir() and old.is_dir()
+    assert len(builds) == 4 and new.is_dir()
+    assert not old.exists(), "the folder of the older SQL is never read again: deleted"
+
+
+# ---- what nobody reads again is deleted ------------------------------------------------------------
+
+def _age(path: Path, days: float) -> None:
+    then = time.time() - days * 86400
+    os.utime(path, (then, then))
+
+
+def _touch_a_file(ds: dataset.Dataset) -> dataset.Dataset:
+    target = ds.path / "orders.parquet"
+    st = target.stat()
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    return dataset.open_dataset(ds.path)
+
+
+def test_an_earlier_version_of_the_dataset_goes_a_day_after_its_last_use(ds: dataset.Dataset, cache: Path) -> None:
+    db.connect(ds)
+    earlier = cache / ds.fingerprint
+    assert json.loads((earlier / db.SOURCE).read_text(encoding="utf-8")) == {"path": str(ds.path), "tz": ds.tz}
+    _age(earlier / db.SOURCE, 0.5)
+    db.connect(_touch_a_file(ds))
+    assert earlier.is_dir(), "used half a day ago: another process may still read it"
+    _age(earlier / db.SOURCE, 2)
+    latest = _touch_a_file(ds)
+    db.connect(latest)
+    assert not earlier.exists()
+    assert (cache / latest.fingerprint / db.SOURCE).is_file() and db.is_prepared(latest)
+
+
+def test_other_datasets_and_recent_part_folders_are_kept(ds: dataset.Dataset, edge: dataset.Dataset,
+                                                          cache: Path) -> None:
+    db.connect(edge)
+    _age(cache / edge.fingerprint / db.SOURCE, 30)
+    folder = db.prepared_dir(ds)
+    recent = folder.with_name(f".{folder.name}.part-1-recent")
+    stale = folder.with_name(f".{folder.name}.part-2-stale")
+    for part in (recent, stale):
+        part.mkdir(parents=True)
+    _age(stale, 2)
+    db.connect(ds)
+    assert db.is_prepared(edge), "another dataset folder's cache, however old, is not this dataset's to delete"
+    assert recent.is_dir(), "a writer may be busy in it"
+    assert not stale.exists()
 
 
 # ---- progress and other users ---------------------------------------------------------------------
