@@ -41,6 +41,14 @@ class QueryError(Exception):
     """A query could not run; the message is fit for the user."""
 
 
+class TooManyRows(QueryError):
+    """A result longer than MAX_ROWS: the reader narrows the period or the influencers."""
+
+    def __init__(self, name: str, limit: int) -> None:
+        super().__init__(f"query {name} returned more than {limit:,} rows; narrow the filters")
+        self.name, self.limit = name, limit
+
+
 @dataclass(frozen=True)
 class Viewer:
     """Who is asking: the influencers and merchants they may see; None means every one."""
@@ -463,7 +471,7 @@ def run(ds: Dataset, name: str, viewer: Viewer = EVERYONE, **params: object) -> 
             batches.append(batch)
             rows += batch.num_rows
             if rows > MAX_ROWS:
-                raise QueryError(f"query {name} returned more than {MAX_ROWS:,} rows; narrow the filters")
+                raise TooManyRows(name, MAX_ROWS)
         table = pa.Table.from_batches(batches, schema=reader.schema)
     except duckdb.InterruptException:
         raise QueryError(f"query {name} took longer than {MAX_SECONDS:.0f} s") from None

@@ -145,6 +145,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "Fix the problems above, or point ADVISOR_DATA or `--data` to another dataset "
                            "folder."),
     "error.query": ("查询失败:{message}", "A query failed: {message}"),
+    "error.too_many_rows": ("所选统计周期和达人的明细超过 {rows} 行,无法在页面上展示。请在左侧选择达人或缩短统计周期。",
+                            "The chosen period and influencers give more than {rows} rows, too many to show. Choose "
+                            "influencers or a shorter period in the sidebar."),
     "error.demo_missing": ("无法生成演示数据({detail})。请通过环境变量 ADVISOR_DATA 或 `--data` 指定数据集文件夹。",
                            "The demo data cannot be generated ({detail}). Point ADVISOR_DATA or `--data` to a "
                            "dataset folder."),

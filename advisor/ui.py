@@ -18,7 +18,7 @@ import streamlit as st
 
 from advisor import db, export, metrics
 from advisor.dataset import DEFAULT_TZ, Dataset, DatasetError, find_exports, fingerprint, open_dataset, validate
-from advisor.db import QueryError
+from advisor.db import QueryError, TooManyRows
 from advisor.i18n import (
     DEFAULT_LANG,
     LANGS,
@@ -333,6 +333,9 @@ class Context:
 def _guard(lang: str, fn: Callable[..., object], *args: object) -> object:
     try:
         return fn(*args)
+    except TooManyRows as exc:  # large data over a long period: say what to do, in the reader's language
+        st.info(t("error.too_many_rows", lang, rows=fmt_compact(exc.limit, lang, 0)), icon=":material/filter_alt:")
+        st.stop()
     except QueryError as exc:
         st.error(t("error.query", lang, message=md_escape(str(exc))))
         st.stop()

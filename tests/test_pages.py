@@ -212,6 +212,24 @@ def test_dataset_warnings_are_folded_under_the_title(tmp_path: Path, tiny_demo: 
     assert len(at.metric) == 8
 
 
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_too_many_rows_asks_for_narrower_filters(tmp_path: Path, tiny_demo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 lang: str) -> None:
+    """Large data over a long period: a result over db.MAX_ROWS (lowered here) is a sentence in the reader's
+    language saying what to do, never an error or a traceback."""
+    data = tmp_path / "many"  # a folder of its own: no result of another test is cached for it
+    shutil.copytree(tiny_demo, data)
+    monkeypatch.setattr(db, "MAX_ROWS", 3)
+    at = _app(data, monkeypatch, lang=lang)
+    at.run()
+    at.switch_page("pages/posts.py").run()
+    assert not at.exception and not at.error
+    shown = [i.value for i in at.info]
+    expected = {"zh-CN": "超过 3 行,无法在页面上展示。请在左侧选择达人或缩短统计周期",
+                "en": "more than 3 rows, too many to show. Choose influencers or a shorter period"}[lang]
+    assert any(expected in text for text in shown), shown
+
+
 def test_dataset_folder_that_does_not_exist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(tmp_path / "nowhere", monkeypatch)
     at.run()
