@@ -308,10 +308,24 @@ def _pct(values: Sequence[float], q: float) -> float | None:
     return float(np.percentile(values, q)) if values else None
 
 
+def p50(values: Sequence[float]) -> float | None:
+    return _pct(values, 50)
+
+
+def p95(values: Sequence[float]) -> float | None:
+    return _pct(values, 95)
+
+
 def _fmt(ms: float | None) -> str:
     if ms is None:
         return "—"
     return f"{ms:,.0f}" if ms >= 100 else f"{ms:.1f}" if ms >= 1 else f"{ms:.2f}"
+
+
+def _timing_line(row: Row) -> str:
+    """One row of the named-query or screen table: name, rows or calls (or the error), warm, cached, cold."""
+    return (f"| {row.name} | {row.error or row.detail} | {_fmt(p50(row.warm))} | {_fmt(p95(row.warm))} | "
+            f"{_fmt(p50(row.cached))} | {_fmt(p50(row.cold))} | {_fmt(p95(row.cold))} |")
 
 
 def _rows_of(result: object) -> str:
@@ -480,8 +494,6 @@ class Bench:
     # -- the report
 
     def markdown(self) -> str:
-        p50 = lambda v: _pct(v, 50)  # noqa: E731
-        p95 = lambda v: _pct(v, 95)  # noqa: E731
         span = self.picks.filters.period
         lines = [
             "# advisor bench",
@@ -510,10 +522,7 @@ class Bench:
             "| query | rows | warm p50 | warm p95 | cached p50 | cold p50 | cold p95 |",
             "|---|---:|---:|---:|---:|---:|---:|",
         ]
-        for row in self.queries.values():
-            detail = row.error or row.detail
-            lines.append(f"| {row.name} | {detail} | {_fmt(p50(row.warm))} | {_fmt(p95(row.warm))} | "
-                         f"{_fmt(p50(row.cached))} | {_fmt(p50(row.cold))} | {_fmt(p95(row.cold))} |")
+        lines += [_timing_line(row) for row in self.queries.values()]
         lines += [
             "",
             "## Screens",
@@ -523,10 +532,7 @@ class Bench:
             "| screen | calls | warm p50 | warm p95 | cached p50 | cold p50 | cold p95 |",
             "|---|---:|---:|---:|---:|---:|---:|",
         ]
-        for row in self.screens.values():
-            detail = row.error or row.detail
-            lines.append(f"| {row.name} | {detail} | {_fmt(p50(row.warm))} | {_fmt(p95(row.warm))} | "
-                         f"{_fmt(p50(row.cached))} | {_fmt(p50(row.cold))} | {_fmt(p95(row.cold))} |")
+        lines += [_timing_line(row) for row in self.screens.values()]
         labels = {"open": "open dataset (find exports, read schemas)",
                   "connect": "prepare connection (views, _prepare.sql or its cached files, _macros.sql)",
                   "integrity": "integrity rules or their cached findings (the app's first open)",

@@ -50,15 +50,8 @@ def _parser() -> argparse.ArgumentParser:
         "Run a named query of METRICS.md. Period defaults to the dataset's whole span; "
         f"known queries: {', '.join(metrics.QUERIES)}."))
     q.add_argument("name", metavar="NAME", help="query name")
-    q.add_argument("--data", required=True, type=Path, help="dataset folder")
-    q.add_argument("--from", dest="date_from", type=_date, help="first local day, YYYY-MM-DD")
-    q.add_argument("--to", dest="date_to", type=_date, help="last local day (included), YYYY-MM-DD")
-    q.add_argument("--influencer", type=int, action="append", default=[], metavar="ID",
-                   help="influencer id; repeat for several (default: all)")
-    q.add_argument("--merchant", type=int, metavar="ID",
-                   help="merchant id, for influencer_compare (its products, its headline spend)")
-    q.add_argument("--window-days", type=float, default=7.0,
-                   help="attribution window in days, 1/24 (one hour) to 30; default 7")
+    _filter_arguments(q, merchant="merchant id, for influencer_compare (its products, its headline spend)",
+                      k="smallest cohort published (never below 3)")
     q.add_argument("--dim", help="breakdown dimension, for queries that take one")
     q.add_argument("--post", type=int, metavar="ID", help="post id, for the post drill-down queries")
     q.add_argument("--campaign", type=int, metavar="ID", help="campaign id, for campaign_hourly")
@@ -67,10 +60,8 @@ def _parser() -> argparse.ArgumentParser:
                         f"{', '.join(metrics.SEGMENT_DIMS)} (e.g. gender=f, age_band=25-29, city_tier=1, "
                         "interest=beauty, province=广东); repeat for several: values of one DIM are "
                         "alternatives, different DIMs must all hold")
-    q.add_argument("--k", type=int, default=5, help="smallest cohort published (never below 3)")
     q.add_argument("--format", choices=("csv", "json", "parquet"), default="csv")
     q.add_argument("--out", type=Path, help="file to write (default: standard output)")
-    q.add_argument("--tz", default=dataset.DEFAULT_TZ, help="the dataset's time zone (default Asia/Shanghai)")
 
     b = sub.add_parser("bench", help="time every named query and every screen, warm and cold", description=(
         "Run every named query and every screen's queries cold (first open, preparation included) and warm, "
@@ -142,24 +133,11 @@ def _validate(args: argparse.Namespace) -> int:
 def _query(args: argparse.Namespace) -> int:
     if args.name not in metrics.QUERIES:
         raise UsageError(f"unknown query {args.name!r}; known: {', '.join(metrics.QUERIES)}")
-    if args.k < 3:
-        raise UsageError("--k is never below 3")
-    window = dt.timedelta(days=args.window_days)
-    if not metrics.MIN_WINDOW <= window <= metrics.MAX_WINDOW:
-        raise UsageError("--window-days lies between 1/24 (one hour) and 30")
-    if not args.data.is_dir():
-        raise UsageError(f"dataset folder {args.data} does not exist")
+    window = _checked_filters(args)
     ds = dataset.open_dataset(args.data, args.tz)
     if args.out is not None and args.out.resolve().is_relative_to(ds.path):
         raise UsageError("--out lies inside the dataset folder; the advisor never writes there")
-    span = metrics.span_period(ds)
-    start = args.date_from or (span.start if span else None)
-    end = args.date_to or (span.end if span else None)
-    if start is None or end is None:
-        raise UsageError("the dataset has no activity; give --from and --to")
-    if end < start:
-        raise UsageError(f"--to {end} is before --from {start}")
-    filters = metrics.Filters(period=metrics.Period(start, end), influencers=tuple(args.influencer),
+    filters = metrics.Filters(period=_period(args, metrics.span_period(ds)), influencers=tuple(args.influencer),
                               window=window, merchant=args.merchant,
                               dim=args.dim, k=args.k,
                               extra=tuple((key, value) for key, value in (("post", args.post),
@@ -202,17 +180,10 @@ def _export_parser(sub: argparse._SubParsersAction) -> None:
         "Files are named PAGE_NAME_FROM_TO.EXT in --out. What each screen writes: "
         + "; ".join(f"{page}: {what}" for page, what in export.SCREEN_CONTENTS.items()) + "."))
     e.add_argument("page", choices=export.PAGES, metavar="PAGE", help=f"one of {', '.join(export.PAGES)}")
-    e.add_argument("--data", required=True, type=Path, help="dataset folder")
-    e.add_argument("--from", dest="date_from", type=_date, help="first local day, YYYY-MM-DD")
-    e.add_argument("--to", dest="date_to", type=_date, help="last local day (included), YYYY-MM-DD")
-    e.add_argument("--influencer", type=int, action="append", default=[], metavar="ID",
-                   help="influencer id; repeat for several (default: all)")
-    e.add_argument("--merchant", type=int, metavar="ID", help="merchants: the merchant (default: the first)")
-    e.add_argument("--window-days", type=float, default=7.0,
-                   help="attribution window in days, 1/24 (one hour) to 30; default 7")
+    _filter_arguments(e, merchant="merchants: the merchant (default: the first)",
+                      k="benchmarks: smallest cohort published (never below 3)")
     e.add_argument("--segment", action="append", default=[], metavar="DIM=VALUE",
                    help="merchants: target segment, as for query")
-    e.add_argument("--k", type=int, default=5, help="benchmarks: smallest cohort published (never below 3)")
     e.add_argument("--metric", default="ctr", help="benchmarks: the metric of the table, bands and trend")
     e.add_argument("--focus", type=int, metavar="ID", help="benchmarks: the influencer of 'where I stand'")
     e.add_argument("--post", type=int, metavar="ID", help="posts: also the post in detail")
@@ -223,13 +194,24 @@ def _export_parser(sub: argparse._SubParsersAction) -> None:
                    help="repeat for several (default: csv and html)")
     e.add_argument("--lang", choices=LANGS, default="zh-CN", help="language of headers, labels and titles")
     e.add_argument("--out", required=True, type=Path, help="folder to write into (made if missing)")
-    e.add_argument("--tz", default=dataset.DEFAULT_TZ, help="the dataset's time zone (default Asia/Shanghai)")
 
 
-def _export(args: argparse.Namespace) -> int:
-    from advisor import export
+def _filter_arguments(p: argparse.ArgumentParser, merchant: str, k: str) -> None:
+    """The filters `query` and `export` share: dataset, period, influencers, merchant, window, k, time zone."""
+    p.add_argument("--data", required=True, type=Path, help="dataset folder")
+    p.add_argument("--from", dest="date_from", type=_date, help="first local day, YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_date, help="last local day (included), YYYY-MM-DD")
+    p.add_argument("--influencer", type=int, action="append", default=[], metavar="ID",
+                   help="influencer id; repeat for several (default: all)")
+    p.add_argument("--merchant", type=int, metavar="ID", help=merchant)
+    p.add_argument("--window-days", type=float, default=7.0,
+                   help="attribution window in days, 1/24 (one hour) to 30; default 7")
+    p.add_argument("--k", type=int, default=5, help=k)
+    p.add_argument("--tz", default=dataset.DEFAULT_TZ, help="the dataset's time zone (default Asia/Shanghai)")
 
-    formats = list(dict.fromkeys(args.format or ["csv", "html"]))
+
+def _checked_filters(args: argparse.Namespace) -> dt.timedelta:
+    """Check the shared filters that need no dataset; the attribution window they give."""
     if args.k < 3:
         raise UsageError("--k is never below 3")
     window = dt.timedelta(days=args.window_days)
@@ -237,6 +219,25 @@ def _export(args: argparse.Namespace) -> int:
         raise UsageError("--window-days lies between 1/24 (one hour) and 30")
     if not args.data.is_dir():
         raise UsageError(f"dataset folder {args.data} does not exist")
+    return window
+
+
+def _period(args: argparse.Namespace, span: metrics.Period | None) -> metrics.Period:
+    """--from / --to, each defaulting to the dataset's span."""
+    start = args.date_from or (span.start if span else None)
+    end = args.date_to or (span.end if span else None)
+    if start is None or end is None:
+        raise UsageError("the dataset has no activity; give --from and --to")
+    if end < start:
+        raise UsageError(f"--to {end} is before --from {start}")
+    return metrics.Period(start, end)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from advisor import export
+
+    formats = list(dict.fromkeys(args.format or ["csv", "html"]))
+    window = _checked_filters(args)
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out} is a file; export writes into a folder")
     if {"png", "svg"} & set(formats) and not export.images_available():
@@ -246,14 +247,9 @@ def _export(args: argparse.Namespace) -> int:
     if args.out.resolve().is_relative_to(ds.path.resolve()):
         raise UsageError("--out lies inside the dataset folder; the advisor never writes there")
     span = metrics.span_period(ds)
-    start = args.date_from or (span.start if span else None)
-    end = args.date_to or (span.end if span else None)
-    if start is None or end is None:
-        raise UsageError("the dataset has no activity; give --from and --to")
-    if end < start:
-        raise UsageError(f"--to {end} is before --from {start}")
+    period = _period(args, span)
     extra = (("segment", metrics.Segment.from_args(args.segment)),) if args.segment else ()
-    filters = metrics.Filters(period=metrics.Period(start, end), influencers=tuple(args.influencer), window=window,
+    filters = metrics.Filters(period=period, influencers=tuple(args.influencer), window=window,
                               merchant=args.merchant, k=args.k, extra=extra)
     options = export.Options(metric=args.metric, focus=args.focus, post=args.post, campaign=args.campaign,
                              shortlist=tuple(args.shortlist))
@@ -261,7 +257,7 @@ def _export(args: argparse.Namespace) -> int:
     try:
         items = export.screen_items(args.page, ds, filters, args.lang, window_label, options)
         facts = export.cli_facts(ds, filters, span, args.lang, window_label, options)
-        written = export.write_items(items, formats, args.out, args.page, f"{start}_{end}", args.lang,
+        written = export.write_items(items, formats, args.out, args.page, f"{period.start}_{period.end}", args.lang,
                                      report=(export.report_title(args.page, args.lang), facts))
     except export.ExportError as exc:
         print(f"error: {_first_line(exc)}", file=sys.stderr)

@@ -142,3 +142,21 @@ def test_help_names_the_options(capsys: pytest.CaptureFixture[str]) -> None:
     text = capsys.readouterr().out
     for option in ("--data", "--repeat", "--cold-repeat", "--out", "--no-peer", "--query", "--screen"):
         assert option in text
+
+
+def test_the_floors_read_every_row(tiny_demo: Path) -> None:
+    """The floors scan every row post_conversion reads: counts from the Parquet files themselves (pyarrow); the
+    prepared floor reads _prepare's tables, one row per click (click_facts) and per order (order_last_click)."""
+    import pyarrow.dataset as pads
+
+    ds = dataset.open_dataset(tiny_demo)
+    files = {name: pads.dataset([str(p) for p in ds.files[name]], format="parquet").count_rows()
+             for name in ("posts", "influencers", "clicks", "orders", "fans")}
+    raw = {source: rows for source, rows, _ in db.floor_scan(ds, "_bench_floor_raw")}
+    assert raw == files
+    prepared = {source: rows for source, rows, _ in db.floor_scan(ds, "_bench_floor_prepared")}
+    assert prepared == {"posts": files["posts"], "influencers": files["influencers"],
+                        "click_facts": files["clicks"], "order_last_click": files["orders"]}
+    assert all(files.values())
+    with pytest.raises(db.QueryError):
+        db.floor_scan(ds, "overview_kpis")  # only the floors run through floor_scan
