@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from advisor.access import EVERYONE, Viewer
 
 DEFAULT_TZ = "Asia/Shanghai"
 
@@ -157,10 +159,16 @@ class Dataset:
     tz_aware: dict[tuple[str, str], bool]
     warnings: list[Problem] = field(default_factory=list)
     fingerprint: str = ""
+    # Whom this handle answers: every query through it runs under this scope (advisor/db.py, run).
+    viewer: Viewer = EVERYONE
 
     @property
     def name(self) -> str:
         return self.path.name
+
+    def scoped(self, viewer: Viewer) -> Dataset:
+        """The same dataset for a narrower viewer: the scope can only shrink (Viewer.narrow)."""
+        return replace(self, viewer=self.viewer.narrow(viewer))
 
     def has(self, table: str) -> bool:
         return bool(self.files.get(table))

@@ -15,7 +15,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -23,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from advisor.access import Viewer
 from advisor.dataset import KEYS, REFERENCES, ROW_LABEL, RULES, TABLES, Dataset, Problem
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
@@ -49,21 +49,27 @@ class TooManyRows(QueryError):
         self.name, self.limit = name, limit
 
 
-@dataclass(frozen=True)
-class Viewer:
-    """Who is asking: the influencers and merchants they may see; None means every one."""
+class NotPermitted(QueryError):
+    """The viewer's role may not run this query (a merchant asking for full audience profiles)."""
 
-    influencers: tuple[int, ...] | None = None
-    merchants: tuple[int, ...] | None = None
-
-    def params(self) -> dict[str, object]:
-        return {
-            "viewer_influencers": None if self.influencers is None else list(self.influencers),
-            "viewer_merchants": None if self.merchants is None else list(self.merchants),
-        }
+    def __init__(self, name: str) -> None:
+        super().__init__(f"query {name} shows full audience profiles, which this viewer is not granted")
+        self.name = name
 
 
-EVERYONE = Viewer()
+# The queries of full audience profiles (the Audience screen): a viewer without `profiles` (a merchant, unless the
+# access file grants it) sees audiences only as the match and overlap figures of the Merchants screen.
+PROFILE_QUERIES = frozenset({"audience_summary", "audience_breakdown", "audience_daily", "audience_tgi",
+                             "audience_active_hours", "audience_quality"})
+# Cohort-level queries: figures over every influencer of a category and tier, published only under the privacy
+# rules of category_benchmark (k influencers, no one dominant), so the same for every viewer. Every other named
+# query takes the viewer scope (tests/test_access.py checks both lists against the SQL).
+COHORT_QUERIES = frozenset({"category_benchmark", "benchmark_trend"})
+
+
+def scope(ds: Dataset, viewer: Viewer | None = None) -> Viewer:
+    """The scope a query through `ds` runs under: the handle's own, narrowed by `viewer` when given."""
+    return ds.viewer if viewer is None else ds.viewer.narrow(viewer)
 
 
 def cache_dir() -> Path:
@@ -453,12 +459,16 @@ def _param_value(value: object) -> object:
     return value
 
 
-def run(ds: Dataset, name: str, viewer: Viewer = EVERYONE, **params: object) -> pd.DataFrame:
-    """Run named query `name` with `$named` params under the viewer's scope; at most MAX_ROWS rows."""
+def run(ds: Dataset, name: str, viewer: Viewer | None = None, **params: object) -> pd.DataFrame:
+    """Run named query `name` with `$named` params under the viewer scope of `ds` (narrowed by `viewer`, never
+    widened); at most MAX_ROWS rows. The scope is set last, so no parameter can replace it."""
+    seen = scope(ds, viewer)
+    if name in PROFILE_QUERIES and not seen.profiles:
+        raise NotPermitted(name)
     con = connect(ds)
     sql = _checked_sql(con, name)
     values = {k: _param_value(v) for k, v in params.items()}
-    values.update(viewer.params())
+    values.update(seen.params())
     wanted = query_params(name)
     missing, extra = wanted - set(values), set(params) - wanted
     if missing or extra:

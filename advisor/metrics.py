@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from advisor import db
+from advisor.access import EVERYONE, Viewer
 from advisor.dataset import Dataset
-from advisor.db import EVERYONE, Viewer
 
 DEFAULT_WINDOW = dt.timedelta(days=7)
 MIN_WINDOW = dt.timedelta(hours=1)
@@ -90,14 +90,16 @@ def _freeze(value: object) -> object:
 
 
 def run_query(ds: Dataset, name: str, viewer: Viewer = EVERYONE, **params: object) -> pd.DataFrame:
-    """db.run through the result cache; callers get their own copy."""
-    key = (ds.fingerprint, name, viewer, tuple(sorted((k, _freeze(v)) for k, v in params.items())))
+    """db.run through the result cache; callers get their own copy. Keyed by the scope the query runs under, so one
+    viewer's result is never served to another."""
+    seen = db.scope(ds, viewer)
+    key = (ds.fingerprint, name, seen, tuple(sorted((k, _freeze(v)) for k, v in params.items())))
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None:
             _cache.move_to_end(key)
             return hit.copy()
-    result = db.run(ds, name, viewer, **params)
+    result = db.run(ds, name, seen, **params)
     with _cache_lock:
         _cache[key] = result
         while len(_cache) > _CACHE_SIZE:

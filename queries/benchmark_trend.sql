@@ -2,7 +2,7 @@
 -- grain: one row per calendar month of the period × category × tier × metric whose cohort may be published in that
 --   month; metrics in category_benchmark's order.
 -- params: $from TIMESTAMP, $to TIMESTAMP (exclusive), $window INTERVAL, $k INTEGER (below 3 counts as 3),
---         $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all)
+--         no viewer scope: cohort-level figures, the same for every viewer (as category_benchmark)
 -- columns: month (DATE: the month's first day), days (the month's days inside the period), category, tier, metric,
 --          influencers, p25, p50, p75, p90
 -- Each month is a period of its own, [max(month start, $from), min(next month start, $to)): the first and the last
@@ -19,8 +19,7 @@ cells as (
     select distinct m.month, m.month_start, m.month_end, c.category, c.tier, c.metric, c.ord, c.influencers,
            c.p25, c.p50, c.p75, c.p90
     from months m,
-         lateral benchmark_cohorts(m.month_start, m.month_end, $to, $window, $k, $viewer_influencers,
-                                   $viewer_merchants) c
+         lateral benchmark_cohorts(m.month_start, m.month_end, $to, $window, $k, null, null) c
     where c.published
 )
 select month, cast(datediff('day', month_start, month_end) as integer) as days, category, tier, metric,

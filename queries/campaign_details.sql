@@ -7,6 +7,7 @@
 --   clicks were (a paid click on a post missing from posts counts, as it does in paid_clicks).
 -- commission (METRICS.md): Σ net amount × the product's commission_rate over those orders; null without a products
 --   export; an order of a product missing from products adds nothing. buyer_name needs the merchants export.
+-- A merchant viewer counts orders of its own products only.
 -- The CPS split (influencer earnings, profit ROI) is applied by advisor.metrics.campaign_details.
 with picked as (
     select cp.*
@@ -22,7 +23,7 @@ paid_orders as (
     from attributed_orders($window) a
     join picked k using (campaign_id)
     left join products pr on pr.product_id = a.product_id
-    where a.ordered_at < $to
+    where a.ordered_at < $to and visible_product(a.product_id, $viewer_merchants)
     group by 1
 )
 select k.campaign_id, i.name as influencer_name, p.title as post_title, k.buyer_merchant_id, m.name as buyer_name,

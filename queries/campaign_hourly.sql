@@ -17,6 +17,7 @@
 -- cumulative_*: the running totals from the launch hour; the baseline's are each week's running totals, then their
 -- mean, min and max over the weeks (so the last hour's baseline_cumulative_orders_mean is baseline_orders).
 -- Without a baseline week, baseline_weeks is 0 and the baseline columns are null.
+-- A merchant viewer counts clicks and orders of its own products only (as campaign_roi does).
 with the_campaign as (
     select cp.campaign_id, cp.influencer_id, cp.start_at, cp.end_at,
            least(cp.end_at + $window, $to) as span_end,
@@ -51,6 +52,7 @@ click_hours as (
     cross join spans s
     join click_facts c on c.influencer_id = tc.influencer_id
                       and c.clicked_at >= tc.start_at - s.shift and c.clicked_at < tc.span_end - s.shift
+                      and visible_product(c.product_id, $viewer_merchants)
     group by 1, 2
 ),
 order_hours as (
@@ -59,6 +61,7 @@ order_hours as (
     cross join spans s
     join attributed_orders($window) a on a.influencer_id = tc.influencer_id
                                      and a.ordered_at >= tc.start_at - s.shift and a.ordered_at < tc.span_end - s.shift
+                                     and visible_product(a.product_id, $viewer_merchants)
     group by 1, 2
 ),
 baseline_grid as (

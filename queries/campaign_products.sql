@@ -6,7 +6,7 @@
 --          cost_per_new_fan, median_cost_per_new_fan
 -- Per campaign as campaign_roi: paid clicks carry its id, orders and gmv are attributed through them (wherever the
 --   click was), new fans follow the influencer inside [start_at, end_at] with the product as source
---   (delegated_headline counts fan_headline).
+--   (delegated_headline counts fan_headline). A merchant viewer counts clicks and orders of its own products only.
 -- roas = Σ gmv / Σ spend and cost_per_new_fan = Σ spend / Σ new fans of the product's campaigns; the medians are
 --   taken over its campaigns' own ratios (interpolated, as DuckDB's median), leaving out those without a ratio.
 -- The products in the contract's order (first, so that no division stands between two string literals).
@@ -25,13 +25,13 @@ picked as (
 paid_clicks as (
     select c.campaign_id, count(*) as paid_clicks
     from clicks c join picked k using (campaign_id)
-    where c.clicked_at < $to
+    where c.clicked_at < $to and visible_product(c.product_id, $viewer_merchants)
     group by 1
 ),
 paid_orders as (
     select a.campaign_id, count(*) as orders, sum(a.amount) as gmv
     from attributed_orders($window) a join picked k using (campaign_id)
-    where a.ordered_at < $to
+    where a.ordered_at < $to and visible_product(a.product_id, $viewer_merchants)
     group by 1
 ),
 campaign_fans as (

@@ -9,6 +9,7 @@
 -- Attributed: paid_clicks carry the campaign's id; orders and gmv are attributed through those clicks.
 -- new_fans: follows of the influencer inside [start_at, end_at] before $to whose source is the campaign's
 --   product (delegated_headline counts fan_headline).
+-- A merchant viewer counts clicks and orders of its own products only, in the attributed and the incremental figures.
 -- Incremental (METRICS.md, Incrementality): observed_orders are all attributed orders on the influencer's
 --   posts in [start_at, end_at + window) (cut at $to); the baseline is the mean of the same span shifted
 --   back whole weeks (by the span's length rounded up to weeks, so the spans do not overlap), up to four
@@ -24,18 +25,19 @@ with picked as (
       and ($viewer_merchants is null or list_contains($viewer_merchants, cp.buyer_merchant_id))
 ),
 attributed as (
-    select * from attributed_orders($window) where influencer_id is not null
+    select * from attributed_orders($window)
+    where influencer_id is not null and visible_product(product_id, $viewer_merchants)
 ),
 paid_clicks as (
     select c.campaign_id, count(*) as paid_clicks
     from clicks c join picked k using (campaign_id)
-    where c.clicked_at < $to
+    where c.clicked_at < $to and visible_product(c.product_id, $viewer_merchants)
     group by 1
 ),
 paid_orders as (
     select a.campaign_id, count(*) as orders, sum(a.amount) as gmv, sum(a.net_amount) as net_gmv
     from attributed_orders($window) a join picked k using (campaign_id)
-    where a.ordered_at < $to
+    where a.ordered_at < $to and visible_product(a.product_id, $viewer_merchants)
     group by 1
 ),
 campaign_fans as (

@@ -2,10 +2,11 @@
 -- grain: one row per category × tier × metric whose cohort may be published; metrics in the order ctr, cvr, aov,
 --   gmv_per_1k_reads, fan_growth, engaged_fan_rate, headline_roas.
 -- params: $from TIMESTAMP, $to TIMESTAMP (exclusive), $window INTERVAL, $k INTEGER (smallest cohort published;
---         below 3 counts as 3), $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all)
+--         below 3 counts as 3). No viewer scope: cohort-level figures, the same for every viewer (issue 11), made
+--         safe to publish by the rules below.
 -- columns: category, tier, metric, influencers, p25, p50, p75, p90
--- A cohort is the influencers of one category and tier (the exported tier, else derived from fans at $to) that the
--- viewer may see; no influencer filter applies, so choosing influencers on a screen never changes a cohort.
+-- A cohort is every influencer of one category and tier (the exported tier, else derived from fans at $to); no
+-- influencer filter applies, so choosing influencers on a screen never changes a cohort.
 -- Per influencer (METRICS.md): ctr, cvr, aov, gmv_per_1k_reads are ratios of the sums of its post figures (posts
 -- posted in the period, counted up to $to); fan_growth = (fans_end − fans_start) / fans_start; engaged_fan_rate =
 -- engaged_fans / fans_end (as audience_summary); headline_roas = gmv / spend summed over its fan_headline and
@@ -16,7 +17,7 @@
 -- for fan_growth and engaged_fan_rate, a total of that denominator below 50 fans. (benchmark_cohorts, _macros.sql)
 with cells as (
     select distinct c.category, c.tier, c.metric, c.ord, c.influencers, c.p25, c.p50, c.p75, c.p90
-    from benchmark_cohorts($from, $to, $to, $window, $k, $viewer_influencers, $viewer_merchants) c
+    from benchmark_cohorts($from, $to, $to, $window, $k, null, null) c
     where c.published
 )
 select category, tier, metric, influencers, p25, p50, p75, p90

@@ -11,12 +11,13 @@
 -- cohort_size: the members with a value (category_benchmark's influencers).
 -- published: the cohort passes category_benchmark's rules (k, dominance, 50 fans); otherwise percentile and
 --   cohort_size are null, since a rank within a small or dominated cohort would say too much about the others.
--- The cohort is every influencer the viewer may see in the category and tier, whichever are chosen: choosing or
--- not choosing an influencer changes which rows are listed, never a percentile.
+-- The cohort is every influencer in the category and tier, whichever are chosen or visible: the rows are those the
+-- viewer may see, the percentiles and cohort sizes cohort-level (category_benchmark's), the same for every viewer.
 select c.influencer_id, c.category, c.tier, c.metric, c.value,
        case when c.published then c.percentile end as percentile,
        case when c.published then c.influencers end as cohort_size,
        c.published
-from benchmark_cohorts($from, $to, $to, $window, $k, $viewer_influencers, $viewer_merchants) c
+from benchmark_cohorts($from, $to, $to, $window, $k, null, null) c
 where chosen(c.influencer_id, $influencers)
+  and visible_account(c.influencer_id, $viewer_influencers, $viewer_merchants)
 order by c.influencer_id, c.ord

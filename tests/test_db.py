@@ -17,7 +17,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from advisor import dataset, db, metrics
-from advisor.db import QueryError, Viewer
+from advisor.access import Viewer
+from advisor.db import QueryError
 from advisor.metrics import Filters, Period
 
 from . import edge_data as E

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from advisor import bench, dataset, db, metrics
-from advisor.db import Viewer
+from advisor.access import EVERYONE, Viewer
 from advisor.metrics import Filters, Period
 
 from . import edge_data as E
@@ -28,7 +28,7 @@ MAIN = Filters(Period(*E.PERIODS["main"]), dim="gender", merchant=1, extra=(("po
 # A second view of the same data: the whole span, a 1-hour window, two influencers, another dimension.
 OTHER = Filters(Period(*E.PERIODS["all"]), influencers=(1, 2), window=E.WINDOWS[0], dim="age_band", merchant=2,
                 extra=(("post", 102), ("campaign", 1)))
-VIEWS = [(MAIN, db.EVERYONE), (MAIN, Viewer(merchants=(1, 2))), (OTHER, db.EVERYONE), (OTHER, Viewer(influencers=(1,)))]
+VIEWS = [(MAIN, EVERYONE), (MAIN, Viewer(merchants=(1, 2))), (OTHER, EVERYONE), (OTHER, Viewer(influencers=(1,)))]
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def every_query(ds: dataset.Dataset, views: list[tuple[Filters, Viewer]] = VIEWS
     out = {}
     if per_query is not None:
         for name, f in per_query.items():
-            out[(name, 0)] = metrics.QUERIES[name](ds, f, db.EVERYONE)
+            out[(name, 0)] = metrics.QUERIES[name](ds, f, EVERYONE)
     else:
         for i, (f, viewer) in enumerate(views):
             for name, query in metrics.QUERIES.items():

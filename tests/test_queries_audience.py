@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from advisor import dataset, db, metrics
-from advisor.db import EVERYONE, Viewer
+from advisor.access import EVERYONE, Viewer
 from advisor.metrics import AUDIENCE_DIMS, Filters, Period
 
 from . import edge_data as E

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from advisor import dataset, db, metrics
-from advisor.db import EVERYONE, Viewer
+from advisor.access import EVERYONE, Viewer
 from advisor.metrics import Filters, Period
 
 from . import benchmark_data as B
@@ -190,14 +190,15 @@ def cohort_cells(figures: pd.DataFrame, k: int) -> pd.DataFrame:
 
 
 def ref_category_benchmark(t: Tables, c: Case) -> pd.DataFrame:
+    """Cohort-level: every influencer of the cohort, whoever the viewer (issue 11)."""
     p = c.period
-    cells = cohort_cells(long_figures(account_figures(t, p.start_ts, p.end_ts, p.end_ts, c.window, c.viewer)), c.k)
+    cells = cohort_cells(long_figures(account_figures(t, p.start_ts, p.end_ts, p.end_ts, c.window, EVERYONE)), c.k)
     return cells[cells["published"].astype(bool)][BENCH_COLUMNS]
 
 
 def ref_influencer_rank(t: Tables, c: Case) -> pd.DataFrame:
     p = c.period
-    fig = long_figures(account_figures(t, p.start_ts, p.end_ts, p.end_ts, c.window, c.viewer))
+    fig = long_figures(account_figures(t, p.start_ts, p.end_ts, p.end_ts, c.window, EVERYONE))
     if fig.empty:
         return pd.DataFrame(columns=RANK_COLUMNS)
     cells = cohort_cells(fig, c.k)
@@ -211,7 +212,9 @@ def ref_influencer_rank(t: Tables, c: Case) -> pd.DataFrame:
     out["cohort_size"] = out["influencers"].where(out["published"])
     if c.influencers:
         out = out[out["influencer_id"].isin(list(c.influencers))]
-    return out[RANK_COLUMNS]
+    # The viewer's rows only; their percentiles stay those of the whole cohort.
+    visible = t["influencers"].loc[visible_accounts(t, c.viewer), "influencer_id"]
+    return out[out["influencer_id"].isin(set(visible))][RANK_COLUMNS]
 
 
 def ref_benchmark_trend(t: Tables, c: Case) -> pd.DataFrame:
@@ -220,7 +223,7 @@ def ref_benchmark_trend(t: Tables, c: Case) -> pd.DataFrame:
     while month < pd.Timestamp(p.end_ts):
         start = max(month, pd.Timestamp(p.start_ts))
         end = min(month + pd.DateOffset(months=1), pd.Timestamp(p.end_ts))
-        cells = cohort_cells(long_figures(account_figures(t, start, end, p.end_ts, c.window, c.viewer)), c.k)
+        cells = cohort_cells(long_figures(account_figures(t, start, end, p.end_ts, c.window, EVERYONE)), c.k)
         cells = cells[cells["published"].astype(bool)]
         cells.insert(0, "month", month.date())
         cells.insert(1, "days", (end - start).days)
@@ -446,12 +449,19 @@ def test_where_i_stand_shows_only_my_figures(cohorts: dataset.Dataset) -> None:
     pd.testing.assert_frame_equal(cohort[0].set_index("metric"), cells.rename_axis("metric"), check_dtype=False)
 
 
-def test_a_cohort_of_two_is_never_published(cohorts: dataset.Dataset) -> None:
-    two = Viewer(influencers=(11, 12))
-    assert metrics.category_benchmark(cohorts, Filters(WHOLE, k=3), two).empty
-    rank = metrics.influencer_rank(cohorts, Filters(WHOLE, k=3), two)
+def test_benchmarks_are_cohort_level_for_every_viewer(cohorts: dataset.Dataset) -> None:
+    """A viewer of two influencers sees the same published cohorts as everyone, and its own rows of the ranking
+    with the whole cohort's percentiles: a scope never shrinks a cohort into one that would be too small to publish."""
+    two, f = Viewer(influencers=(11, 12)), Filters(WHOLE, k=3)
+    everyone = metrics.category_benchmark(cohorts, f)
+    assert not everyone.empty
+    pd.testing.assert_frame_equal(metrics.category_benchmark(cohorts, f, two), everyone)
+    pd.testing.assert_frame_equal(metrics.benchmark_trend(cohorts, f, two), metrics.benchmark_trend(cohorts, f))
+    rank = metrics.influencer_rank(cohorts, f, two)
     assert set(rank["influencer_id"]) == {11, 12}
-    assert rank["percentile"].isna().all() and rank["cohort_size"].isna().all() and not rank["published"].any()
+    whole = metrics.influencer_rank(cohorts, f)
+    pd.testing.assert_frame_equal(rank.reset_index(drop=True),
+                                  whole[whole["influencer_id"].isin([11, 12])].reset_index(drop=True))
 
 
 def test_empty_and_minimal_datasets(empty_dataset: Path, minimal_dataset: Path) -> None:

@@ -12,11 +12,20 @@ import pandas as pd
 import pytest
 
 from advisor import dataset, metrics
-from advisor.db import EVERYONE, Viewer
+from advisor.access import EVERYONE, Viewer
 from advisor.metrics import Filters, Period
 
 from . import edge_data as E
-from .test_queries import Case, Tables, assert_same, attribute, chosen, in_range, influencer_visible
+from .test_queries import (
+    Case,
+    Tables,
+    assert_same,
+    attribute,
+    chosen,
+    in_range,
+    influencer_visible,
+    product_visible,
+)
 
 W1H, W7D, W30D = E.WINDOWS
 WEEK = pd.Timedelta(days=7)
@@ -48,12 +57,13 @@ def _div(num: float, den: float) -> float:
 
 
 def lift(t: Tables, influencer: int, start: pd.Timestamp, end: pd.Timestamp, window: dt.timedelta,
-         period_end: pd.Timestamp) -> dict[str, float]:
+         period_end: pd.Timestamp, viewer: Viewer = EVERYONE) -> dict[str, float]:
     """The incremental estimate: attributed orders on the influencer's posts in [start, end + window) (cut at the
     period end) against the same span shifted back by its length rounded up to whole weeks, 1 to 4 times, keeping
-    the shifted spans that start at or after the dataset's first click."""
+    the shifted spans that start at or after the dataset's first click. A merchant counts its own products only."""
     a = attribute(t, window)
-    a = a[a["attributed"].to_numpy(dtype=bool) & (a["influencer_id"] == influencer).fillna(False).to_numpy(dtype=bool)]
+    a = a[a["attributed"].to_numpy(dtype=bool) & (a["influencer_id"] == influencer).fillna(False).to_numpy(dtype=bool)
+          & product_visible(a["product_id"], viewer, t)]
 
     def count(lo: pd.Timestamp, hi: pd.Timestamp) -> tuple[int, int]:
         inside = a[((a["ordered_at"] >= lo) & (a["ordered_at"] < hi)).to_numpy(dtype=bool)]
@@ -90,10 +100,12 @@ def ref_campaign_roi(t: Tables, c: Case) -> pd.DataFrame:
     rows = []
     for _, k in cp[keep].iterrows():
         cid, spend = int(k["campaign_id"]), int(k["spend_cents"]) / 100
-        paid = int(((clicks["campaign_id"] == cid).fillna(False) & (clicks["clicked_at"] < end)).sum())
+        # a merchant counts clicks and orders of its own products only
+        paid_mask = ((clicks["campaign_id"] == cid).fillna(False) & (clicks["clicked_at"] < end)).to_numpy(dtype=bool)
+        paid = int((paid_mask & product_visible(clicks["product_id"], viewer, t)).sum())
         # orders attributed through the campaign's paid clicks, wherever the click was
         bought = a[(a["campaign_id"] == cid).fillna(False).to_numpy(dtype=bool) & a["attributed"].to_numpy(dtype=bool)
-                   & (a["ordered_at"] < end).to_numpy(dtype=bool)]
+                   & (a["ordered_at"] < end).to_numpy(dtype=bool) & product_visible(a["product_id"], viewer, t)]
         source = "fan_headline" if k["product"] == "delegated_headline" else k["product"]
         new_fans = int(((fans["influencer_id"] == k["influencer_id"]) & (fans["followed_at"] >= k["start_at"])
                         & (fans["followed_at"] <= k["end_at"]) & (fans["followed_at"] < end)
@@ -103,7 +115,7 @@ def ref_campaign_roi(t: Tables, c: Case) -> pd.DataFrame:
                 "net_gmv": int(bought["net_cents"].sum()) / 100, "new_fans": new_fans,
                 "cpm": _div(spend, k["impressions"]) * 1000, "cpc": _div(spend, paid), "cpa": _div(spend, len(bought)),
                 "cost_per_new_fan": _div(spend, new_fans), "roas": _div(gmv, spend)}
-        row |= lift(t, int(k["influencer_id"]), k["start_at"], k["end_at"], c.window, end)
+        row |= lift(t, int(k["influencer_id"]), k["start_at"], k["end_at"], c.window, end, viewer)
         row["iroas"] = _div(row["incremental_gmv"], spend) if row["baseline_weeks"] else np.nan
         rows.append(row)
     own = cp[keep][["campaign_id", "product", "influencer_id", "post_id", "buyer_merchant_id", "start_at", "end_at",

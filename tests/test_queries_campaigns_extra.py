@@ -13,11 +13,20 @@ import pandas as pd
 import pytest
 
 from advisor import dataset, metrics
-from advisor.db import EVERYONE, Viewer
+from advisor.access import EVERYONE, Viewer
 from advisor.metrics import CpsSplit, Filters, Period
 
 from . import edge_data as E
-from .test_queries import Case, Tables, assert_same, attribute, chosen, in_range, influencer_visible
+from .test_queries import (
+    Case,
+    Tables,
+    assert_same,
+    attribute,
+    chosen,
+    in_range,
+    influencer_visible,
+    product_visible,
+)
 
 W1H, W7D, W30D = E.WINDOWS
 
@@ -40,7 +49,8 @@ def paid_orders(t: Tables, case: Case) -> pd.DataFrame:
     wherever that click was (a paid click on a post missing from posts counts too)."""
     a = attribute(t, case.window)
     keep = a["attributed"] & a["campaign_id"].notna() & (a["ordered_at"] < case.p.end_ts)
-    return a[keep.fillna(False).to_numpy(dtype=bool)]
+    # a merchant counts orders of its own products only
+    return a[keep.fillna(False).to_numpy(dtype=bool) & product_visible(a["product_id"], case.viewer, t)]
 
 
 def ref_campaign_details(t: Tables, case: Case) -> pd.DataFrame:
@@ -67,7 +77,8 @@ def per_campaign(t: Tables, case: Case) -> pd.DataFrame:
     """Each picked campaign's attributed figures and new fans, written from METRICS.md (campaign_roi's words)."""
     picked = picked_campaigns(t, case)
     clicks = t["clicks"]
-    clicks = clicks[clicks["campaign_id"].notna() & (clicks["clicked_at"] < case.p.end_ts)]
+    clicks = clicks[(clicks["campaign_id"].notna() & (clicks["clicked_at"] < case.p.end_ts)).to_numpy(dtype=bool)
+                    & product_visible(clicks["product_id"], case.viewer, t)]
     paid_clicks = clicks.groupby("campaign_id").size().rename("paid_clicks")
     orders = paid_orders(t, case).groupby("campaign_id").agg(orders=("order_id", "size"), gmv=("amount", "sum"))
     fans = t["fans"]
@@ -122,9 +133,11 @@ def ref_campaign_hourly(t: Tables, campaign_id: int, to: dt.datetime, window: dt
     hours = pd.date_range(start.floor("h"), span_end - dt.timedelta(microseconds=1), freq="h").astype("datetime64[us]")
 
     clicks = t["clicks"].merge(t["posts"][["post_id", "influencer_id"]], on="post_id")
-    clicks = clicks[clicks["influencer_id"] == row["influencer_id"]]
+    clicks = clicks[(clicks["influencer_id"] == row["influencer_id"]).to_numpy(dtype=bool)
+                    & product_visible(clicks["product_id"], viewer, t)]  # a merchant: its own products only
     a = attribute(t, window)
-    orders = a[(a["attributed"] & (a["influencer_id"] == row["influencer_id"])).fillna(False).to_numpy(dtype=bool)]
+    orders = a[(a["attributed"] & (a["influencer_id"] == row["influencer_id"])).fillna(False).to_numpy(dtype=bool)
+               & product_visible(a["product_id"], viewer, t)]
 
     def per_hour(ts: pd.Series, by: dt.timedelta) -> pd.Series:
         ts = ts[(ts >= start - by) & (ts < span_end - by)]

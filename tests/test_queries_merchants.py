@@ -17,9 +17,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from advisor import dataset, metrics
+from advisor.access import EVERYONE, Viewer
 from advisor.cli import main
 from advisor.dataset import TABLES, arrow_schema
-from advisor.db import EVERYONE, Viewer
 from advisor.metrics import Filters, ParameterError, Period, Segment
 
 from . import edge_data as E

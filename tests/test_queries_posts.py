@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from advisor import dataset, metrics
-from advisor.db import EVERYONE, Viewer
+from advisor.access import EVERYONE, Viewer
 from advisor.metrics import Filters, Period
 
 from . import edge_data as E
