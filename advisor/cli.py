@@ -1,4 +1,4 @@
-"""The command line: python -m advisor demo | validate | query | bench | export."""
+"""The command line: python -m advisor demo | validate | query | bench | export | hash-password | check-access."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from advisor import dataset, metrics
+from advisor import access, dataset, metrics
+from advisor.access import AccessError
 from advisor.db import QueryError
 from advisor.i18n import LANGS, problem_text
 
@@ -79,6 +80,14 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, help="also write the Markdown table to this file")
     b.add_argument("--tz", default=dataset.DEFAULT_TZ, help="the dataset's time zone (default Asia/Shanghai)")
     _export_parser(sub)
+
+    sub.add_parser("hash-password", help="make the Argon2 hash of a password for the access file", description=(
+        "Reads the password from standard input (asked twice on a terminal) and prints its Argon2id hash, to paste "
+        "as `password = \"...\"` in the access file. The password itself is never stored."))
+    c = sub.add_parser("check-access", help="check an access file and list who sees what", description=(
+        "Parses the access file (FILE, else ADVISOR_ACCESS) as the app does and prints each user's role and scope; "
+        "exit code 2 with the reason when it is broken."))
+    c.add_argument("file", nargs="?", type=Path, help="the access file (default: ADVISOR_ACCESS)")
     return p
 
 
@@ -89,8 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return {"demo": _demo, "validate": _validate, "query": _query, "bench": _bench,
-                "export": _export}[args.command](args)
-    except (UsageError, metrics.ParameterError) as exc:
+                "export": _export, "hash-password": _hash_password, "check-access": _check_access}[args.command](args)
+    except (UsageError, metrics.ParameterError, AccessError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (QueryError, dataset.DatasetError, OSError, ValueError) as exc:
@@ -134,7 +143,7 @@ def _query(args: argparse.Namespace) -> int:
     if args.name not in metrics.QUERIES:
         raise UsageError(f"unknown query {args.name!r}; known: {', '.join(metrics.QUERIES)}")
     window = _checked_filters(args)
-    ds = dataset.open_dataset(args.data, args.tz)
+    ds = _open_as(args)
     if args.out is not None and args.out.resolve().is_relative_to(ds.path):
         raise UsageError("--out lies inside the dataset folder; the advisor never writes there")
     filters = metrics.Filters(period=_period(args, metrics.span_period(ds)), influencers=tuple(args.influencer),
@@ -208,6 +217,58 @@ def _filter_arguments(p: argparse.ArgumentParser, merchant: str, k: str) -> None
                    help="attribution window in days, 1/24 (one hour) to 30; default 7")
     p.add_argument("--k", type=int, default=5, help=k)
     p.add_argument("--tz", default=dataset.DEFAULT_TZ, help="the dataset's time zone (default Asia/Shanghai)")
+    p.add_argument("--as", dest="as_user", metavar="USER",
+                   help="run as this user of the access file: only what the user may see (default: everything)")
+    p.add_argument("--access", type=Path, metavar="FILE", help="the access file for --as (default: ADVISOR_ACCESS)")
+
+
+def _open_as(args: argparse.Namespace) -> dataset.Dataset:
+    """The dataset, scoped to the --as user of the access file (the same file and rules as the app)."""
+    ds = dataset.open_dataset(args.data, args.tz)
+    if args.as_user is None:
+        if args.access is not None:
+            raise UsageError("--access names the access file of --as USER; give --as too")
+        return ds
+    settings = access.load(args.access)
+    if settings.path is None:
+        raise UsageError("--as needs an access file: --access FILE or ADVISOR_ACCESS")
+    user = settings.user(args.as_user)
+    if user is None:
+        raise UsageError(f"user {args.as_user!r} is not in the access file {settings.path}")
+    return ds.scoped(user.viewer)
+
+
+def _hash_password(args: argparse.Namespace) -> int:
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != first:
+            raise UsageError("the two passwords differ")
+    else:
+        first = sys.stdin.readline().rstrip("\r\n")
+    if not first:
+        raise UsageError("empty password")
+    print(access.hash_password(first))
+    return EXIT_OK
+
+
+def _check_access(args: argparse.Namespace) -> int:
+    settings = access.load(args.file)
+    if settings.path is None:
+        raise UsageError("no access file: give FILE or set ADVISOR_ACCESS")
+    where = f" (header {settings.header})" if settings.mode == "proxy" else (
+        f" (claim {settings.claim})" if settings.mode == "oidc" else "")
+    print(f"{settings.path}: login mode {settings.mode}{where}, {len(settings.users)} users")
+    for user in settings.users.values():
+        v = user.viewer
+        sees = ("everything" if v.everything else
+                "; ".join(part for part in (
+                    None if v.influencers is None else f"influencers {', '.join(map(str, v.influencers))}",
+                    None if v.merchants is None else f"merchant {', '.join(map(str, v.merchants))}",
+                    None if v.profiles else "audiences as match and overlap only") if part))
+        print(f"  {user.login}: {user.role}, sees {sees}")
+    return EXIT_OK
 
 
 def _checked_filters(args: argparse.Namespace) -> dt.timedelta:
@@ -243,7 +304,7 @@ def _export(args: argparse.Namespace) -> int:
     if {"png", "svg"} & set(formats) and not export.images_available():
         print(f"error: {export.images_hint('en')}", file=sys.stderr)
         return EXIT_INVALID
-    ds = dataset.open_dataset(args.data, args.tz)
+    ds = _open_as(args)
     if args.out.resolve().is_relative_to(ds.path.resolve()):
         raise UsageError("--out lies inside the dataset folder; the advisor never writes there")
     span = metrics.span_period(ds)

@@ -61,10 +61,11 @@ class NotPermitted(QueryError):
 # access file grants it) sees audiences only as the match and overlap figures of the Merchants screen.
 PROFILE_QUERIES = frozenset({"audience_summary", "audience_breakdown", "audience_daily", "audience_tgi",
                              "audience_active_hours", "audience_quality"})
-# Cohort-level queries: figures over every influencer of a category and tier, published only under the privacy
-# rules of category_benchmark (k influencers, no one dominant), so the same for every viewer. Every other named
-# query takes the viewer scope (tests/test_access.py checks both lists against the SQL).
-COHORT_QUERIES = frozenset({"category_benchmark", "benchmark_trend"})
+# Cohort- and platform-level queries, the same for every viewer: figures over every influencer of a category and
+# tier, published only under the privacy rules of category_benchmark (k influencers, no one dominant), and the
+# segment values held by at least k users. Every other named query takes the viewer scope (tests/test_sql_files.py
+# checks this list against the SQL).
+COHORT_QUERIES = frozenset({"category_benchmark", "benchmark_trend", "segment_values"})
 
 
 def scope(ds: Dataset, viewer: Viewer | None = None) -> Viewer:

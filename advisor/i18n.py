@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 LANGS = ("zh-CN", "en")
@@ -145,6 +146,44 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "Fix the problems above, or point ADVISOR_DATA or `--data` to another dataset "
                            "folder."),
     "error.query": ("查询失败:{message}", "A query failed: {message}"),
+    # ---- who is signed in and what they may see (advisor/signin.py, advisor/access.py) ----
+    "login.title": ("登录", "Sign in"),
+    "login.user": ("用户名", "User name"),
+    "login.password": ("密码", "Password"),
+    "login.submit": ("登录", "Sign in"),
+    "login.failed": ("用户名或密码不正确。", "Wrong user name or password."),
+    "login.locked": ("该用户名登录失败次数过多,请 {minutes} 分钟后再试。",
+                     "Too many failed sign-ins for this user name; try again in {minutes} minutes."),
+    "login.help": ("账号由管理员在访问配置文件中设置;忘记密码请联系管理员。",
+                   "Accounts are set up by the operator in the access file; ask them if you forgot your password."),
+    "login.oidc": ("使用单点登录", "Sign in with single sign-on"),
+    "login.sign_out": ("退出登录", "Sign out"),
+    "access.bad_file": ("访问配置文件无法使用,因此不显示任何数据:{detail}",
+                        "The access file cannot be used, so no data is shown: {detail}"),
+    "access.unknown_user": ("账号 {login} 未登记在访问配置文件中,无权查看数据。请联系管理员添加。",
+                            "{login} is not in the access file and may see no data. Ask the operator to add you."),
+    "access.oidc_unconfigured": ("单点登录未配置或无法连接(见 .streamlit/secrets.toml 的 [auth] 部分):{detail}",
+                                 "Single sign-on is not configured or cannot be reached ([auth] in "
+                                 ".streamlit/secrets.toml): {detail}"),
+    "access.no_proxy_user": ("没有从反向代理收到登录用户(请求头 {header})。请通过公司门户打开本应用。",
+                             "No signed-in user came from the reverse proxy (header {header}). Open the app through "
+                             "your company's portal."),
+    "access.local_mode": ("本地模式:单用户,无需登录,可查看全部数据", "Local mode: one user, no sign-in, all data"),
+    "access.local_mode_help": ("多人使用时,请用访问配置文件(ADVISOR_ACCESS)为每个人设定角色和可见范围,详见 README。",
+                               "For a team, give each person a role and a scope in an access file (ADVISOR_ACCESS); "
+                               "see the README."),
+    "access.signed_in": ("已登录:{name}({role})", "Signed in: {name} ({role})"),
+    "access.no_profiles": ("您的角色(商家)不能查看达人的完整粉丝画像。"
+                           "「达人对比」页可查看达人粉丝与您目标人群的匹配度及达人间的粉丝重合度。",
+                           "Your role (merchant) does not see influencers' full audience profiles. The Merchants "
+                           "screen shows how their fans match your target customers and how their audiences overlap."),
+    "access.warnings_hidden": ("数据集有 {n} 条数据质量提示,详情仅管理员可见。",
+                               "The dataset has {n} data-quality notes; only an administrator sees the details."),
+    "role.influencer": ("达人", "Influencer"),
+    "role.mcn": ("MCN 机构", "MCN"),
+    "role.merchant": ("商家", "Merchant"),
+    "role.analyst": ("分析师", "Analyst"),
+    "role.admin": ("管理员", "Admin"),
     "error.too_many_rows": ("所选统计周期和达人的明细超过 {rows} 行,无法在页面上展示。请在左侧选择达人或缩短统计周期。",
                             "The chosen period and influencers give more than {rows} rows, too many to show. Choose "
                             "influencers or a shorter period in the sidebar."),
@@ -1632,3 +1671,9 @@ def fmt_change(x: object, lang: str = DEFAULT_LANG) -> str:
         return DASH
     v = float(x) * 100  # type: ignore[arg-type]
     return f"{'+' if v >= 0 else '−'}{abs(v):.1f}%"
+
+
+def md_escape(text: str) -> str:
+    """Text from outside (folder names, nicknames, login names) shown through markdown, literally: every ASCII
+    punctuation mark backslash-escaped, as CommonMark allows."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)

@@ -637,10 +637,20 @@ def merchant_table(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.Dat
     return out
 
 
+def segment_values(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """The interest tags and provinces held by at least `f.k` users of the platform, most common first."""
+    return run_query(ds, "segment_values", viewer, k=f.k)
+
+
 def segment_options(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE, limit: int = 60) -> dict[str, list[str]]:
     """The interest tags and provinces of the fans of `f.influencers` at the period end (empty: all), most followed
-    first, for the segment builder; the `limit` most common of each."""
+    first, for the segment builder; the `limit` most common of each. A viewer without audience profiles (a merchant)
+    is offered the platform's most common values instead (segment_values)."""
     out: dict[str, list[str]] = {}
+    if not db.scope(ds, viewer).profiles:
+        values = segment_values(ds, f, viewer)
+        return {dim: [str(b) for b in values.loc[values["dim"] == dim, "bucket"].head(limit)]
+                for dim in ("interest", "province")}
     for dim in ("interest", "province"):
         rows = audience_breakdown(ds, replace(f, dim=dim), viewer)
         rows = rows[rows["bucket"].notna() & (rows["bucket"] != "unknown")]
@@ -665,6 +675,7 @@ QUERIES.update({
     "audience_match": audience_match,
     "audience_overlap": audience_overlap,
     "shortlist_reach": shortlist_reach,
+    "segment_values": segment_values,
 })
 
 

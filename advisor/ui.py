@@ -16,9 +16,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from advisor import db, export, metrics
+from advisor import db, export, metrics, signin
+from advisor.access import EVERYONE
 from advisor.dataset import DEFAULT_TZ, Dataset, DatasetError, find_exports, fingerprint, open_dataset, validate
-from advisor.db import QueryError, TooManyRows
+from advisor.db import NotPermitted, QueryError, TooManyRows
 from advisor.i18n import (
     DEFAULT_LANG,
     LANGS,
@@ -28,6 +29,7 @@ from advisor.i18n import (
     fmt_pct,
     label,
     lang_name,
+    md_escape,
     problem_text,
     t,
 )
@@ -336,6 +338,9 @@ def _guard(lang: str, fn: Callable[..., object], *args: object) -> object:
     except TooManyRows as exc:  # large data over a long period: say what to do, in the reader's language
         st.info(t("error.too_many_rows", lang, rows=fmt_compact(exc.limit, lang, 0)), icon=":material/filter_alt:")
         st.stop()
+    except NotPermitted:  # a merchant on the Audience screen: what its role shows instead
+        st.info(t("access.no_profiles", lang), icon=":material/lock:")
+        st.stop()
     except QueryError as exc:
         st.error(t("error.query", lang, message=md_escape(str(exc))))
         st.stop()
@@ -363,8 +368,11 @@ def sidebar() -> Context:
     filters_box, settings_box = st.sidebar.container(), st.sidebar.container()
     with settings_box:
         _language_picker(view)
+    user = signin.current_user(lang)  # the sign-in screen, until someone is signed in (local mode: None)
     path, tz = data_location()
-    ds = _open(path if path is not None else _ensure_demo(lang), tz, lang)
+    # Every query through this handle runs under the user's scope from the access file (advisor/db.py, run).
+    ds = _open(path if path is not None else _ensure_demo(lang), tz, lang).scoped(
+        EVERYONE if user is None else user.viewer)
     span = _guard(lang, metrics.span_period, ds)
     today = dt.datetime.now(zoneinfo.ZoneInfo(ds.tz)).date()
     with filters_box:
@@ -377,6 +385,7 @@ def sidebar() -> Context:
                   span=span, window=window)
     with settings_box:
         _dataset_note(ds, span, lang)
+        signin.identity_box(user, lang)
     _check_link_dataset(ctx)
     view = st.session_state["_view"]
     _write_url(view_params(view, period))
@@ -468,12 +477,6 @@ def _language_picker(view: View) -> None:
              horizontal=True, on_change=on_change)
 
 
-def md_escape(text: str) -> str:
-    """Text from outside (folder names, nicknames) shown through markdown, literally: every ASCII punctuation
-    mark backslash-escaped, as CommonMark allows."""
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
-
-
 def _dataset_note(ds: Dataset, span: Period | None, lang: str) -> None:
     lines = [t("sidebar.dataset_line", lang, name=ds.name, tz=ds.tz)]
     if span is not None:
@@ -501,7 +504,9 @@ def header(ctx: Context, slug: str) -> None:
     """The screen's title, then the dataset's warnings folded away (they concern every figure below)."""
     st.title(ctx.t(f"page.{slug}"))
     _report_button(ctx, slug)
-    if ctx.ds.warnings:
+    if ctx.ds.warnings and not ctx.ds.viewer.everything:  # their examples name rows of every influencer
+        st.caption(ctx.t("access.warnings_hidden", n=len(ctx.ds.warnings)))
+    elif ctx.ds.warnings:
         with st.expander(ctx.t("dataset.warnings", n=len(ctx.ds.warnings)), expanded=False,
                          icon=":material/warning:"):
             for problem in ctx.ds.warnings:
