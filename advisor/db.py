@@ -466,6 +466,8 @@ def run(ds: Dataset, name: str, viewer: Viewer | None = None, **params: object) 
     seen = scope(ds, viewer)
     if name in PROFILE_QUERIES and not seen.profiles:
         raise NotPermitted(name)
+    if any(k.startswith("viewer_") for k in params):
+        raise QueryError(f"query {name}: the viewer scope comes from the viewer, never from a parameter")
     con = connect(ds)
     sql = _checked_sql(con, name)
     values = {k: _param_value(v) for k, v in params.items()}

@@ -135,17 +135,27 @@ def _try_password(settings: Access) -> None:
 
 
 def _oidc_identity(settings: Access, lang: str) -> str:
-    if not st.user.is_logged_in:
+    if not st.user.get("is_logged_in", False):  # the key exists only once [auth] is configured
         st.title(t("app.title", lang))
         st.subheader(t("login.title", lang))
-        if st.button(t("login.oidc", lang), type="primary", icon=":material/login:"):
-            try:
-                st.login()
-            except Exception as exc:  # no [auth] section in .streamlit/secrets.toml, or an unreachable provider
-                st.error(t("access.oidc_unconfigured", lang, detail=md_escape(str(exc))))
+        problem = _oidc_problem()
+        if problem:
+            st.error(t("access.oidc_unconfigured", lang, detail=md_escape(problem)))
+        else:  # in a callback, so a rerun of the page cannot lose the click
+            st.button(t("login.oidc", lang), type="primary", icon=":material/login:", on_click=st.login)
         st.stop()
     value = st.user.get(settings.claim)
     return str(value) if value else ""
+
+
+def _oidc_problem() -> str:
+    """Why st.login cannot work here, or "" when .streamlit/secrets.toml has an [auth] section."""
+    try:
+        if "auth" in st.secrets:
+            return ""
+    except Exception as exc:  # no secrets file at all: Streamlit raises rather than answer False
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return "no [auth] section in .streamlit/secrets.toml"
 
 
 def _proxy_identity(settings: Access, lang: str) -> str:
@@ -158,11 +168,10 @@ def _proxy_identity(settings: Access, lang: str) -> str:
 
 def _sign_out_button(settings: Access, lang: str, where: object) -> None:
     """Sign out: forget the built-in login, or end the OIDC session; a proxy signs out at the proxy."""
-    if settings.mode == "password":
-        if where.button(t("login.sign_out", lang), key="sign_out", icon=":material/logout:", type="tertiary"):
-            st.session_state.pop(SIGNED_IN, None)
-            st.rerun()
-    elif settings.mode == "oidc" and st.user.is_logged_in:
+    if settings.mode == "password":  # in a callback, so a rerun of the page cannot lose the click
+        where.button(t("login.sign_out", lang), key="sign_out", icon=":material/logout:", type="tertiary",
+                     on_click=lambda: st.session_state.pop(SIGNED_IN, None))
+    elif settings.mode == "oidc" and st.user.get("is_logged_in", False):
         if where.button(t("login.sign_out", lang), key="sign_out", icon=":material/logout:", type="tertiary"):
             st.logout()
 

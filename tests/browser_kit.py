@@ -41,12 +41,15 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(data: Path, log_dir: Path) -> Iterator[str]:
-    """`streamlit run app.py` on `data`, answering on a free port of 127.0.0.1."""
+def streamlit_server(data: Path, log_dir: Path, **env_extra: str) -> Iterator[str]:
+    """`streamlit run app.py` on `data` (and `env_extra` in its environment, e.g. ADVISOR_ACCESS), answering on a
+    free port of 127.0.0.1."""
     port = _free_port()
     log = (log_dir / "streamlit.log").open("w")
-    env = {**os.environ, "ADVISOR_DATA": str(data)}
+    env = {**os.environ, "ADVISOR_DATA": str(data), **env_extra}
     env.pop("ADVISOR_TZ", None)
+    if "ADVISOR_ACCESS" not in env_extra:
+        env.pop("ADVISOR_ACCESS", None)  # local mode unless a test asks for an access file
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
