@@ -136,6 +136,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "window.30d": ("30 天", "30 days"),
     "scope.period": ("{start} 至 {end}({days} 天)", "{start} to {end} ({days} days)"),
     "scope.all_influencers": ("全部达人", "all influencers"),
+    "scope.all_yours": ("您可查看的全部达人", "all influencers you may see"),
     "scope.influencers": ("{n} 位达人", "{n} influencers"),
     "scope.window": ("归因窗口 {window}", "attribution window {window}"),
     "scope.compare": ("对比上一周期 {start} 至 {end}", "compared with {start} to {end}"),

@@ -20,6 +20,9 @@ WORST_SHOWN = 9  # combined: the accounts with the lowest quality scores drawn u
 
 ctx = ui.sidebar()
 ui.header(ctx, "audience")
+if not ctx.ds.viewer.profiles:  # a merchant: audiences only as the Merchants screen's match and overlap
+    st.info(ctx.t("access.no_profiles"), icon=":material/lock:")
+    st.stop()
 if ctx.span is None:  # a dataset without any activity has no period to speak of
     st.info(ctx.t("audience.empty"), icon=":material/info:")
     st.stop()
