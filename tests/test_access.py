@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
@@ -491,3 +491,95 @@ def test_oidc_mode_with_its_settings_offers_single_sign_on(team: Team, monkeypat
     at.run()
     assert not at.exception and not at.sidebar.multiselect
     assert [b.label for b in at.button] == ["Sign in with single sign-on"]
+
+
+# ---- every screen under random URLs, as each role -------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Seen:
+    """What one user may see of the tiny demo, computed with the scope from the access file."""
+
+    names: set[str]
+    influencers: set[int]
+    posts: set[int]
+    campaigns: set[int]
+    merchants: set[int] | None
+
+
+@pytest.fixture(scope="session")
+def allowed(team: Team) -> dict[str, Seen]:
+    """From the raw files, independently of the scope code: the influencers, posts and campaigns each may see."""
+    posts = pd.read_parquet(team.data / "posts.parquet")
+    campaigns = pd.read_parquet(team.data / "campaigns.parquet")
+    clicks = pd.read_parquet(team.data / "clicks")
+    products = pd.read_parquet(team.data / "products.parquet")
+    own_products = set(products.loc[products["merchant_id"] == team.merchant, "product_id"])
+    moved = clicks[clicks["product_id"].isin(own_products)].merge(posts[["post_id", "influencer_id"]], on="post_id")
+    out = {}
+    for login, ids, merchants in (("jia", {team.jia}, None), ("mcn", set(team.mcn), None),
+                                  ("shop", set(moved["influencer_id"]), {team.merchant})):
+        bought = campaigns["influencer_id"].isin(ids) & (
+            True if merchants is None else campaigns["buyer_merchant_id"].isin(merchants))
+        out[login] = Seen({team.names[i] for i in ids if i in team.names}, {int(i) for i in ids},
+                          {int(p) for p in posts.loc[posts["influencer_id"].isin(ids), "post_id"]},
+                          {int(c) for c in campaigns.loc[bought, "campaign_id"]}, merchants)
+    assert out["shop"].influencers and len(out["shop"].influencers) < len(team.names)
+    return out
+
+
+def _everything(team: Team) -> tuple[list[int], list[int], list[int], list[int]]:
+    ds = dataset.open_dataset(team.data)
+    f = Filters(metrics.span_period(ds))
+    return (sorted(team.names), [int(p) for p in metrics.post_conversion(ds, f)["post_id"]],
+            [int(c) for c in metrics.campaign_roi(ds, f)["campaign_id"]],
+            [int(m) for m in metrics.merchant_list(ds, f)["merchant_id"]])
+
+
+@st.composite
+def url_states(draw: st.DrawFn, influencers: list[int], posts: list[int], campaigns: list[int],
+               merchants: list[int]) -> dict[str, str]:
+    """A URL anyone could type or tamper with: ids of anyone (and of no one), any period, any window."""
+    url: dict[str, str] = {}
+    period = draw(st.sampled_from(["", "7d", "30d", "90d", "month", "custom", "bogus"]))
+    if period == "custom":
+        day = st.dates(min_value=pd.Timestamp("2026-04-01").date(), max_value=pd.Timestamp("2026-12-01").date())
+        url["from"], url["to"] = draw(day).isoformat(), draw(day).isoformat()
+    elif period:
+        url["period"] = period
+    ids = draw(st.lists(st.sampled_from([*influencers, 1, -5]), max_size=4))
+    if ids:
+        url["inf"] = ",".join(map(str, ids))
+    url["win"] = draw(st.sampled_from(["1h", "1d", "7d", "30d", "99d"]))
+    url["post"] = str(draw(st.sampled_from(posts)))
+    url["campaign"] = str(draw(st.sampled_from(campaigns)))
+    url["merchant"] = str(draw(st.sampled_from(merchants)))
+    url["focus"] = str(draw(st.sampled_from(influencers)))
+    url["short"] = ",".join(map(str, draw(st.lists(st.sampled_from(influencers), max_size=3))))
+    if draw(st.booleans()):
+        url["lang"] = "en"
+    return url
+
+
+@pytest.mark.parametrize("login", ["jia", "mcn", "shop"])
+def test_screens_under_random_urls_show_only_the_viewers_data(team: Team, allowed: dict[str, Seen], login: str,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = allowed[login]
+    everything = _everything(team)
+
+    @given(url=url_states(*everything), slug=st.sampled_from(PAGES))
+    # No shrinking: each example is a signed-in screen (seconds); the first failing URL is reported as it is.
+    @settings(max_examples=10, deadline=None, derandomize=True, phases=[Phase.generate])
+    def check(url: dict[str, str], slug: str) -> None:
+        at = sign_in(_app(team, monkeypatch, **url), login)
+        at.switch_page(f"pages/{slug}.py").run()
+        assert not at.exception, (slug, url, at.exception)
+        assert shown_names(at, team) <= seen.names, (slug, url)
+        for frame in at.dataframe:
+            table = frame.value
+            for column, allowed_ids in (("influencer_id", seen.influencers), ("post_id", seen.posts),
+                                        ("campaign_id", seen.campaigns), ("buyer_merchant_id", seen.merchants),
+                                        ("merchant_id", seen.merchants)):
+                if column in table.columns and allowed_ids is not None:
+                    assert {int(v) for v in table[column].dropna()} <= allowed_ids, (slug, url, column)
+
+    check()
