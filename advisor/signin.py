@@ -7,10 +7,8 @@ state; advisor/db.py applies it to every query through the dataset handle (Datas
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
-from collections.abc import Sequence
 
 import streamlit as st
 
@@ -28,22 +26,13 @@ _failures: dict[str, list[float]] = {}
 _failures_lock = threading.Lock()
 
 
-def _cli_access(argv: Sequence[str]) -> str | None:
-    """`streamlit run app.py -- --access FILE` puts `--access FILE` in sys.argv."""
-    for i, arg in enumerate(argv):
-        if arg == "--access" and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith("--access="):
-            return arg.split("=", 1)[1]
-    return None
-
-
 _loaded: dict[tuple[str, int, int], Access] = {}
 
 
-def load_access() -> Access:
-    """The access file of this server (`--access FILE` or ADVISOR_ACCESS), parsed again when it changes."""
-    path = access.access_path(_cli_access(sys.argv[1:]))
+def load_access(given: str | None = None) -> Access:
+    """The access file of this server (`given`: `--access FILE`, else ADVISOR_ACCESS), parsed again when it
+    changes."""
+    path = access.access_path(given)
     if path is None:
         return access.LOCAL
     try:
@@ -58,11 +47,11 @@ def load_access() -> Access:
     return _loaded[key]
 
 
-def current_user(lang: str) -> User | None:
+def current_user(lang: str, given: str | None = None) -> User | None:
     """The signed-in user, or None in local mode. Draws the sign-in screen and stops the page while nobody is
     signed in; stops with a message when the access file is broken or does not name the person."""
     try:
-        settings = load_access()
+        settings = load_access(given)
     except AccessError as exc:  # fail closed: a broken file never opens the data to everyone
         st.error(t("access.bad_file", lang, detail=md_escape(str(exc))))
         st.stop()
@@ -176,12 +165,12 @@ def _sign_out_button(settings: Access, lang: str, where: object) -> None:
             st.logout()
 
 
-def identity_box(user: User | None, lang: str) -> None:
+def identity_box(user: User | None, lang: str, given: str | None = None) -> None:
     """The sidebar's line on who is signed in (or that this is local mode) and the sign-out button."""
     if user is None:
         st.caption(t("access.local_mode", lang), help=t("access.local_mode_help", lang))
         return
     role = t(f"role.{user.role}", lang)
     st.caption(t("access.signed_in", lang, name=md_escape(user.shown_name), role=role))
-    _sign_out_button(load_access(), lang, st)
+    _sign_out_button(load_access(given), lang, st)
 

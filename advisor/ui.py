@@ -208,19 +208,20 @@ def current_lang() -> str:
 
 # ---- the dataset -----------------------------------------------------------------------------------
 
-def _cli_data(argv: Sequence[str]) -> str | None:
-    """`streamlit run app.py -- --data DIR` puts `--data DIR` in sys.argv."""
+def cli_option(name: str, argv: Sequence[str] | None = None) -> str | None:
+    """`streamlit run app.py -- --data DIR --access FILE` puts `--data DIR --access FILE` in sys.argv."""
+    argv = sys.argv[1:] if argv is None else argv
     for i, arg in enumerate(argv):
-        if arg == "--data" and i + 1 < len(argv):
+        if arg == name and i + 1 < len(argv):
             return argv[i + 1]
-        if arg.startswith("--data="):
+        if arg.startswith(name + "="):
             return arg.split("=", 1)[1]
     return None
 
 
 def data_location() -> tuple[Path | None, str]:
     """The dataset folder given on the command line or in ADVISOR_DATA (None: the demo) and the time zone."""
-    given = _cli_data(sys.argv[1:]) or os.environ.get("ADVISOR_DATA") or None
+    given = cli_option("--data") or os.environ.get("ADVISOR_DATA") or None
     tz = os.environ.get("ADVISOR_TZ") or DEFAULT_TZ
     return (Path(given).expanduser() if given else None), tz
 
@@ -368,7 +369,8 @@ def sidebar() -> Context:
     filters_box, settings_box = st.sidebar.container(), st.sidebar.container()
     with settings_box:
         _language_picker(view)
-    user = signin.current_user(lang)  # the sign-in screen, until someone is signed in (local mode: None)
+    # The sign-in screen until someone is signed in (local mode: None); the access file as `--access FILE`.
+    user = signin.current_user(lang, cli_option("--access"))
     path, tz = data_location()
     # Every query through this handle runs under the user's scope from the access file (advisor/db.py, run).
     ds = _open(path if path is not None else _ensure_demo(lang), tz, lang).scoped(
@@ -385,7 +387,7 @@ def sidebar() -> Context:
                   span=span, window=window)
     with settings_box:
         _dataset_note(ds, span, lang)
-        signin.identity_box(user, lang)
+        signin.identity_box(user, lang, cli_option("--access"))
     _check_link_dataset(ctx)
     view = st.session_state["_view"]
     _write_url(view_params(view, period))
