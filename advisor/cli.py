@@ -347,6 +347,11 @@ def _write(frame: pd.DataFrame, fmt: str, out: Path | None) -> None:
         text = frame.to_csv(index=False)
     if out is None:
         sys.stdout.write(text)
+    elif fmt == "csv":
+        # A CSV file is opened by Excel users: the screens' CSV (UTF-8 with BOM, CRLF, cells that Excel would run
+        # as formulas neutralised).
+        from advisor import export
+
+        out.write_bytes(export.to_csv_bytes(frame))
     else:
-        # A CSV file is opened by Excel users: UTF-8 with BOM keeps Chinese readable there.
-        out.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        out.write_text(text, encoding="utf-8")

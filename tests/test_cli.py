@@ -127,3 +127,17 @@ def test_module_entry_point_writes_csv(minimal_dataset: Path) -> None:
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["first_day,last_day", "2026-03-01,2026-03-02"]
+
+
+def test_query_csv_files_are_safe_for_excel(tmp_path: Path) -> None:
+    """A CSV file from `query --out` is the screens' CSV: BOM, CRLF, and a name that Excel would run as a formula
+    written as text; standard output stays the plain rows, for scripts."""
+    from advisor import cli
+
+    frame = pd.DataFrame({"name": ["=HYPERLINK(\"http://x\")", "普通", "-1+1"], "gmv": [1.5, -2.0, 3.0]})
+    out = tmp_path / "rows.csv"
+    cli._write(frame, "csv", out)
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
+    rows = data.decode("utf-8-sig").splitlines()
+    assert rows[1].startswith("\"'=HYPERLINK") and rows[3].startswith("'-1+1") and rows[2] == "普通,-2.0"
