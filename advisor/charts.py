@@ -93,7 +93,9 @@ def axis_ticks(low: float, high: float, lang: str, money: bool = False, count: i
     # One style per axis: 4.9K next to 4,925 would read as two scales, 2K next to 2.02K as a typo; so
     # grouped digits when a unit would round, and the same decimals for every label in the same unit.
     digits = [_compact_digits(v, lang) for v in values]
-    if any(d is None for d in digits):
+    # 7,500 beside 1万 (or 500 beside 1K) would mix a plain number and a unit on one axis: grouped digits then.
+    plain = [v for v in values if v and _unit(v, lang) == 1.0]
+    if any(d is None for d in digits) or (plain and len(plain) < sum(1 for v in values if v)):
         text = [tick_label(v, lang, money, compact=False) for v in values]
     else:
         most: dict[float, int] = {}

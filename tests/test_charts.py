@@ -99,3 +99,6 @@ def test_one_style_per_axis() -> None:
     ticks = charts.axis_ticks(4_890, 4_980, "en")
     assert ticks["ticktext"] == ["4,900", "4,925", "4,950", "4,975"]
     assert charts.axis_ticks(1_990, 2_045, "en")["ticktext"] == ["2.00K", "2.02K", "2.04K"]
+    # never a plain number beside a unit: 7,500 next to 1万 reads as two scales
+    assert charts.axis_ticks(0, 10_500, "zh-CN")["ticktext"] == ["0", "2,500", "5,000", "7,500", "10,000"]
+    assert charts.axis_ticks(0, 1_600, "en")["ticktext"] == ["0", "500", "1,000", "1,500"]
