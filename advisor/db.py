@@ -360,7 +360,8 @@ KEEP_SECONDS = 24 * 3600  # a superseded version of a dataset is deleted a day a
 
 def _mark_and_prune(ds: Dataset, folder: Path) -> None:
     """Note that this version of the dataset is in use, and delete what nobody will read again: the prepared
-    folders of older SQL under this fingerprint, half-written folders a day old, and the folders of earlier
+    folders of older SQL and the integrity findings of older rules under this fingerprint, half-written folders a
+    day old, and the folders of earlier
     versions of the same dataset folder (same path and time zone) unused for a day. Large data would otherwise
     leave gigabytes behind at every update. Never fails the open."""
     home = cache_dir() / ds.fingerprint
@@ -372,11 +373,14 @@ def _mark_and_prune(ds: Dataset, folder: Path) -> None:
             os.utime(stamp)
         else:
             _write_json(stamp, source)
+        findings = integrity_file(ds).name
         for entry in home.iterdir():
             stale_part = entry.name.startswith(".prepared-") and now - entry.stat().st_mtime > KEEP_SECONDS
             older_sql = entry.name.startswith("prepared-") and entry.name != folder.name
             if entry.is_dir() and (stale_part or older_sql):
                 shutil.rmtree(entry, ignore_errors=True)
+            elif entry.is_file() and entry.name.startswith("integrity-") and entry.name != findings:
+                entry.unlink(missing_ok=True)  # findings of older rules or code: never read again
         for other in cache_dir().iterdir():
             other_stamp = other / SOURCE
             if other == home or not other_stamp.is_file():

@@ -429,6 +429,16 @@ def test_other_datasets_and_recent_part_folders_are_kept(ds: dataset.Dataset, ed
     assert not stale.exists()
 
 
+def test_findings_of_older_rules_are_deleted(ds: dataset.Dataset, cache: Path) -> None:
+    db.check_integrity(ds)
+    current = db.integrity_file(ds)
+    older = current.with_name("integrity-000000000000.json")
+    older.write_text("[]", encoding="utf-8")
+    db.forget(ds)
+    db.connect(ds)
+    assert current.is_file() and not older.exists()
+
+
 # ---- progress and other users ---------------------------------------------------------------------
 
 def test_progress_is_reported_between_steps_when_preparing(ds: dataset.Dataset) -> None:
