@@ -147,6 +147,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "Fix the problems above, or point ADVISOR_DATA or `--data` to another dataset "
                            "folder."),
     "error.query": ("查询失败:{message}", "A query failed: {message}"),
+    "error.prepare": ("数据集无法完成准备(计算归因表和完整性检查):{detail}",
+                      "The dataset could not be prepared (attribution tables and integrity checks): {detail}"),
     # ---- who is signed in and what they may see (advisor/signin.py, advisor/access.py) ----
     "login.title": ("登录", "Sign in"),
     "login.user": ("用户名", "User name"),

@@ -298,8 +298,13 @@ def _prepare(path: Path, tz: str, lang: str) -> None:
                                                                      text=text))
         bar.progress(0.9, text=t("prepare.checking", lang))
         db.check_integrity(ds)
-    except Exception:  # _open_cached below opens it again and reports any failure as it always has
-        pass
+    except DatasetError:
+        raise  # _open reports the dataset's problems
+    except Exception as exc:  # out of memory or disk, a file that stopped reading: said once, not tried again
+        bar.empty()
+        st.error(t("error.prepare", lang, detail=md_escape((str(exc).splitlines() or [type(exc).__name__])[0][:300])))
+        st.info(t("error.dataset_hint", lang))
+        st.stop()
     finally:
         bar.empty()
 

@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -124,6 +125,27 @@ def test_overview_first_open_prepares_under_a_progress_bar(tiny_demo: Path, tmp_
     at.run()
     assert not at.exception and calls == [], "a second open read the cache folder"
     db.forget(ds)
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_a_failed_preparation_is_said_once(tiny_demo: Path, tmp_path: Path, lang: str,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Out of memory while preparing (say): one sentence in the reader's language, no traceback, no second try."""
+    data = tmp_path / "ds"
+    shutil.copytree(tiny_demo, data)
+    monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path / "cache"))
+    tries: list[str] = []
+
+    def failing(ds: object, progress: object = None) -> object:
+        tries.append("connect")
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block of size 256.0 KiB")
+
+    monkeypatch.setattr(db, "connect", failing)
+    at = _app(data, monkeypatch, **({"lang": "en"} if lang == "en" else {}))
+    at.run()
+    assert not at.exception and tries == ["connect"]
+    [error] = [e.value for e in at.error]
+    assert ("could not be prepared" if lang == "en" else "无法完成准备") in error and "Out of Memory" in error
 
 
 def test_switching_language_in_the_sidebar(tiny_demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
