@@ -148,7 +148,8 @@ MAIN_CASE = make_filters(MAIN, (E.HEAD, E.PLAIN, E.QUIET, 999), merchant=2, dim=
 GAP_CASE = make_filters(Period(*E.PERIODS["gap"]), window=HOUR, merchant=3, dim="age_band", post=E.POST_QUIET,
                         campaign=6)
 
-SETTINGS = dict(deadline=None, derandomize=False, print_blob=True,
+# One failure per test, raised as it is (not a group), so that a leak's mark can say it expects an AssertionError.
+SETTINGS = dict(deadline=None, print_blob=True, report_multiple_bugs=False,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.differing_executors])
 
@@ -325,9 +326,13 @@ def check_cohorts(name: str, out: pd.DataFrame | str, v: Viewer, f: Filters, ds:
 
 
 def _pairs(kinds: object, names: tuple[str, ...], leaks: dict[tuple[str, str], str]) -> list:
-    return [pytest.param(kind, name, id=f"{kind}-{name}",
-                         marks=[pytest.mark.xfail(strict=True, reason=leaks[kind, name])] if (kind, name) in leaks
-                         else []) for kind in kinds for name in names]
+    """(kind, name) pairs, a found leak marked: it must keep failing with an AssertionError until the SQL is fixed."""
+    def marks(kind: str, name: str) -> list:
+        if (kind, name) not in leaks:
+            return []
+        return [pytest.mark.xfail(strict=True, raises=AssertionError, reason=leaks[kind, name])]
+
+    return [pytest.param(kind, name, id=f"{kind}-{name}", marks=marks(kind, name)) for kind in kinds for name in names]
 
 
 # ---- rows, filter equivalence and cohorts for every named query, as each role, with random parameters ----------------
@@ -786,23 +791,19 @@ def test_cached_results_are_keyed_by_scope(edge: dataset.Dataset, order: list[tu
     metrics.clear_cache()
 
 
-# ---- narrowing is a meet: never wider than either side ---------------------------------------------------------------
+# ---- a scoped handle narrows as Viewer.narrow does (tests/test_access.py checks narrow itself) -----------------------
 
 scope_ids = st.one_of(st.none(), st.lists(st.integers(1, 8), max_size=4, unique=True).map(lambda x: tuple(sorted(x))))
 any_viewer = st.builds(Viewer, scope_ids, scope_ids, st.booleans())
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(a=any_viewer, b=any_viewer)
-def test_narrowing_never_widens(edge: dataset.Dataset, a: Viewer, b: Viewer) -> None:
+def test_scoped_handles_only_narrow(edge: dataset.Dataset, a: Viewer, b: Viewer) -> None:
     n = a.narrow(b)
-    for side in (a, b):
-        for attr in ("influencers", "merchants"):
-            if getattr(side, attr) is not None:
-                assert getattr(n, attr) is not None and set(getattr(n, attr)) <= set(getattr(side, attr))
-    assert n.profiles == (a.profiles and b.profiles)
-    assert edge.scoped(a).scoped(b).viewer == n == db.scope(edge.scoped(a), b)
-    assert db.scope(edge.scoped(a)) == db.scope(edge.scoped(a), EVERYONE) == EVERYONE.narrow(a)
+    assert edge.scoped(a).scoped(b).viewer == n == db.scope(edge.scoped(a), b) == db.scope(edge.scoped(b), a)
+    assert db.scope(edge.scoped(a)) == db.scope(edge.scoped(a), EVERYONE) == edge.scoped(a).scoped(EVERYONE).viewer == a
+    assert edge.scoped(a).fingerprint == edge.fingerprint  # one connection and one prepared cache for every scope
 
 
 def fails(check: object, **kwargs: object) -> None:
