@@ -422,10 +422,10 @@ def _shake_posts(t: Tables, rows: pd.Index, moved: pd.Index) -> None:
 def outside_merchants(t: Tables, book: ScopeBook, merchants: tuple[int, ...], seed: int = 11) -> Tables:
     """D' for a merchant: orders of every other product (other merchants', and products no merchant has) scaled,
     flipped between paid and refunded, moved and deleted; clicks on them recut (channel, campaign, device), moved
-    and deleted, the platform's first click among them; campaigns it did not buy re-priced; posts neither linking
-    nor clicked through its products nor carrying its campaigns re-counted, and moved when their author is no one
-    it can see; the follows of those authors shaken. Attribution matches the same user and product, so nothing here
-    can touch the attribution of an order of its own products."""
+    and deleted, the platform's first click among them; campaigns it did not buy re-priced and moved; posts neither
+    linking nor clicked through its products nor carrying its campaigns re-counted and moved; the follows of the
+    influencers it cannot see (no click on its products through their posts) shaken. Attribution matches the same
+    user and product, so nothing here can touch the attribution of an order of its own products."""
     rng = np.random.default_rng(seed)
     out = _copy(t)
     own = book.own_products(merchants)
@@ -454,10 +454,12 @@ def outside_merchants(t: Tables, book: ScopeBook, merchants: tuple[int, ...], se
     theirs = campaigns.index[~campaigns["buyer_merchant_id"].isin(merchants).fillna(False).to_numpy(dtype=bool)]
     _scale_money(campaigns, theirs, "spend")
     campaigns.loc[theirs, "impressions"] = campaigns.loc[theirs, "impressions"] * 3 + 1
+    for col in ("start_at", "end_at"):
+        campaigns.loc[theirs, col] = campaigns.loc[theirs, col] + HOUR
 
     posts = out["posts"]
-    _shake_posts(out, posts.index[~posts["post_id"].isin(allowed.posts)],
-                 posts.index[~posts["influencer_id"].isin(allowed.influencers)])
+    theirs = posts.index[~posts["post_id"].isin(allowed.posts)]
+    _shake_posts(out, theirs, theirs)
     fans = out["fans"]
     _shake_follows(out, fans.index[~fans["influencer_id"].isin(allowed.influencers)], rng)
     return out
