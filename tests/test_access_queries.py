@@ -313,7 +313,7 @@ def check_filter_equivalence(name: str, out: pd.DataFrame | str, v: Viewer, f: F
 
 
 def check_cohorts(name: str, out: pd.DataFrame | str, v: Viewer, f: Filters, ds: dataset.Dataset) -> None:
-    """Cohort queries are the viewer's whatever its scope; influencer_rank's cohort columns are the unscoped rows'."""
+    """Cohort queries give every viewer the same result; influencer_rank's cohort columns are the unscoped rows'."""
     if name in COHORT:
         assert_same(out, run(name, ds, f, EVERYONE, "arg"), f"{name} as {v}: a cohort query depends on the viewer")
     if name == "influencer_rank" and not isinstance(out, str) and not out.empty:
