@@ -976,12 +976,15 @@ def _benchmarks(s: Screen) -> None:
     compared = metrics.benchmarked_influencers(s.ds, f)
     focus = s.options.focus if s.options.focus is not None else next((i for i in options if i in compared),
                                                                      options[0])
+    if focus not in set(members["influencer_id"]):
+        raise metrics.ParameterError(f"--focus {focus} is not an influencer of this dataset that you may see")
     me = members.set_index("influencer_id").loc[focus]
-    rows = metrics.standing(s.ds, f, focus)
-    s.table(f"standing_{focus}", t("benchmarks.stand.title", lang),
-            present(rows.assign(metric=[t(f"benchmarks.metric.{m}", lang) for m in rows["metric"]]),
-                    "benchmarks.col", lang))
-    s.chart(f"standing_{focus}", charts.benchmark_standing(rows, lang, str(me["name"]), wl))
+    if s.ds.viewer.merchants is None:  # a merchant has no standing to see (pages/benchmarks.py)
+        rows = metrics.standing(s.ds, f, focus)
+        s.table(f"standing_{focus}", t("benchmarks.stand.title", lang),
+                present(rows.assign(metric=[t(f"benchmarks.metric.{m}", lang) for m in rows["metric"]]),
+                        "benchmarks.col", lang))
+        s.chart(f"standing_{focus}", charts.benchmark_standing(rows, lang, str(me["name"]), wl))
     trend = metrics.cohort_trend(s.ds, f, me["category"], metric)
     s.table(f"trend_{metric}", t("benchmarks.trend.title", lang), present(trend, "benchmarks.col", lang))
     if not trend.empty:

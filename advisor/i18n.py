@@ -176,6 +176,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                "For a team, give each person a role and a scope in an access file (ADVISOR_ACCESS); "
                                "see the README."),
     "access.signed_in": ("已登录:{name}({role})", "Signed in: {name} ({role})"),
+    "benchmarks.stand.merchant": ("达人在同行中的位置基于其全部商品的数据(含其他商家),"
+                                  "仅达人本人、所属 MCN 和分析师可见。下方的同类目趋势对所有人开放;"
+                                  "比较达人为您的商品带来的效果,请看「达人对比」页。",
+                                  "Where an influencer stands is worked out from all of their products, other "
+                                  "merchants' included, so only the influencer, their MCN and analysts see it. The "
+                                  "category trend below is open to everyone; for what influencers did for your "
+                                  "products, see the Merchants screen."),
     "access.no_profiles": ("您的角色(商家)不能查看达人的完整粉丝画像。"
                            "「达人对比」页可查看达人粉丝与您目标人群的匹配度及达人间的粉丝重合度。",
                            "Your role (merchant) does not see influencers' full audience profiles. The Merchants "

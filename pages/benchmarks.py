@@ -123,17 +123,22 @@ else:
 stand_heading = st.container()
 focus = pick_focus(members)
 me = members.set_index("influencer_id").loc[focus]
-rows = ctx.query(lambda ds, f: metrics.standing(ds, f, focus))
-with stand_heading:
-    ui.section(ctx, ctx.t("benchmarks.stand.title"), standing_frame(rows, as_text=False), f"standing_{focus}",
-               "benchmarks_stand", help=ctx.t("benchmarks.stand.help"))
-st.caption(ui.md_escape(ctx.t("benchmarks.stand.cohort", category=label("category", me["category"], ctx.lang),
-                              tier=label("tier", me["tier"], ctx.lang))))
-ui.chart(charts.benchmark_standing(rows, ctx.lang, str(me["name"]), ctx.window_label), "benchmarks_stand_chart",
-         f"standing_{focus}")
-st.dataframe(standing_frame(rows, as_text=True), hide_index=True, key="benchmarks_stand", width="stretch",
-             placeholder=DASH,
-             column_config=ui.column_config(ctx, STANDING, {"cohort_size": "count"}, PREFIX))
+if ctx.ds.viewer.merchants is not None:  # an influencer's own figures count every merchant's products
+    with stand_heading:
+        st.subheader(ctx.t("benchmarks.stand.title"))
+    st.info(ctx.t("benchmarks.stand.merchant"), icon=":material/lock:")
+else:
+    rows = ctx.query(lambda ds, f: metrics.standing(ds, f, focus))
+    with stand_heading:
+        ui.section(ctx, ctx.t("benchmarks.stand.title"), standing_frame(rows, as_text=False), f"standing_{focus}",
+                   "benchmarks_stand", help=ctx.t("benchmarks.stand.help"))
+    st.caption(ui.md_escape(ctx.t("benchmarks.stand.cohort", category=label("category", me["category"], ctx.lang),
+                                  tier=label("tier", me["tier"], ctx.lang))))
+    ui.chart(charts.benchmark_standing(rows, ctx.lang, str(me["name"]), ctx.window_label), "benchmarks_stand_chart",
+             f"standing_{focus}")
+    st.dataframe(standing_frame(rows, as_text=True), hide_index=True, key="benchmarks_stand", width="stretch",
+                 placeholder=DASH,
+                 column_config=ui.column_config(ctx, STANDING, {"cohort_size": "count"}, PREFIX))
 
 # ---- the cohort median of the metric month by month, in the chosen influencer's category
 trend = ctx.query(lambda ds, f: metrics.cohort_trend(ds, f, me["category"], metric))

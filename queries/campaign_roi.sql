@@ -13,7 +13,7 @@
 -- Incremental (METRICS.md, Incrementality): observed_orders are all attributed orders on the influencer's
 --   posts in [start_at, end_at + window) (cut at $to); the baseline is the mean of the same span shifted
 --   back whole weeks (by the span's length rounded up to weeks, so the spans do not overlap), up to four
---   times, never before the dataset's first click. incremental = observed − baseline; the 90% interval is
+--   times, never before the dataset's first click (a merchant's: the first click on its products). incremental = observed − baseline; the 90% interval is
 --   ± 1.645 × sd × √(1 + 1/weeks), sd the week-to-week standard deviation of the baseline, at least its
 --   Poisson √mean and at least 1. Without a baseline week the incremental figures are null.
 with picked as (
@@ -60,7 +60,8 @@ baseline_spans as (
            s.span_start - to_days(w.k * s.shift_days) as b_start,
            s.span_end - to_days(w.k * s.shift_days) as b_end
     from spans s, range(1, 5) w(k)
-    where s.span_start - to_days(w.k * s.shift_days) >= (select min(c.clicked_at) from clicks c)
+    where s.span_start - to_days(w.k * s.shift_days) >= (select min(c.clicked_at) from clicks c
+                                                         where visible_product(c.product_id, $viewer_merchants))
 ),
 baseline_counts as (
     select b.campaign_id, b.k, count(a.order_id) as orders, coalesce(sum(a.amount), 0) as gmv

@@ -20,4 +20,5 @@ select c.influencer_id, c.category, c.tier, c.metric, c.value,
 from benchmark_cohorts($from, $to, $to, $window, $k, null, null) c
 where chosen(c.influencer_id, $influencers)
   and visible_account(c.influencer_id, $viewer_influencers, $viewer_merchants)
+  and $viewer_merchants is null  -- a merchant: no rows, as an influencer's own figures count every merchant's products
 order by c.influencer_id, c.ord

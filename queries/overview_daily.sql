@@ -11,7 +11,7 @@ follows as (
     select f.followed_at, f.unfollowed_at
     from fans f
     where chosen(f.influencer_id, $influencers)
-      and visible_influencer(f.influencer_id, $viewer_influencers)
+      and visible_account(f.influencer_id, $viewer_influencers, $viewer_merchants)
 ),
 -- Fans at a day's end = follows begun by then minus follows ended by then; each follow moves the
 -- count at the first day boundary at or after its time.

@@ -10,7 +10,7 @@ with follows as (
     select f.followed_at, f.unfollowed_at
     from fans f
     where chosen(f.influencer_id, $influencers)
-      and visible_influencer(f.influencer_id, $viewer_influencers)
+      and visible_account(f.influencer_id, $viewer_influencers, $viewer_merchants)
 ),
 fan_figures as (
     select count(*) filter (where is_fan_at(followed_at, unfollowed_at, $from)) as fans_start,

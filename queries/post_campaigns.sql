@@ -2,10 +2,12 @@
 -- grain: one row per campaign whose post_id is the post.
 -- params: $post BIGINT, $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all)
 -- columns: campaign_id, product, buyer_merchant_id, start_at, end_at, spend, impressions, paid_clicks
--- paid_clicks: clicks carrying the campaign's id, at any time. A merchant sees the campaigns it bought.
+-- paid_clicks: clicks carrying the campaign's id, at any time. A merchant sees the campaigns it bought, and counts
+--   the clicks on its own products only.
 select cp.campaign_id, cp.product, cp.buyer_merchant_id, cp.start_at, cp.end_at,
        cast(cp.spend as decimal(18, 2)) as spend, cp.impressions,
-       (select count(*) from clicks c where c.campaign_id = cp.campaign_id) as paid_clicks
+       (select count(*) from clicks c
+        where c.campaign_id = cp.campaign_id and visible_product(c.product_id, $viewer_merchants)) as paid_clicks
 from campaigns cp
 where cp.post_id = $post
   and visible_influencer(cp.influencer_id, $viewer_influencers)

@@ -4,13 +4,17 @@
 -- params: $post BIGINT, $to TIMESTAMP (period end, exclusive), $window INTERVAL,
 --         $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all)
 -- columns: hour_start, hours_since_post, clicks, orders, gmv
--- No rows when the post does not exist or the viewer may not see it.
+-- No rows when the post does not exist or the viewer may not see it (a merchant: a post not linking its products).
 with the_post as (
     select p.post_id, p.posted_at
     from posts p
     where p.post_id = $post
       and visible_influencer(p.influencer_id, $viewer_influencers)
       and posted_at < $to
+      -- a merchant sees the posts linking its products, as in post_conversion
+      and ($viewer_merchants is null or p.post_id in (
+          select lp.post_id from (select post_id, unnest(product_ids) as product_id from posts) lp
+          where visible_product(lp.product_id, $viewer_merchants)))
 ),
 hours as (
     select cast(h as timestamp) as hour_start

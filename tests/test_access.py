@@ -583,3 +583,16 @@ def test_screens_under_random_urls_show_only_the_viewers_data(team: Team, allowe
                     assert {int(v) for v in table[column].dropna()} <= allowed_ids, (slug, url, column)
 
     check()
+
+
+def test_a_merchant_sees_cohorts_but_no_standing(team: Team, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    at = sign_in(_app(team, monkeypatch, lang="en"), "shop")
+    at.switch_page("pages/benchmarks.py").run()
+    assert not at.exception and not at.error
+    assert "only the influencer, their MCN and analysts see it" in texts(at)
+    assert "benchmarks_stand" not in {frame.key for frame in at.dataframe}
+    # an influencer exporting another one's standing is told, not shown
+    code, _, err = _cli(["export", "benchmarks", "--data", str(team.data), "--as", "jia", "--access", str(team.file),
+                         "--focus", str(team.other), "--out", str(tmp_path)], capsys)
+    assert code == 2 and f"--focus {team.other} is not an influencer" in err

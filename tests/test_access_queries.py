@@ -337,13 +337,8 @@ def _pairs(kinds: object, names: tuple[str, ...], leaks: dict[tuple[str, str], s
 
 # ---- rows, filter equivalence and cohorts for every named query, as each role, with random parameters ----------------
 
-POST_HOURLY_LEAK = ("post_hourly.sql: the_post checks visible_influencer only, so a merchant gets the hour grid "
-                    "(hour_start from the posting hour) of any post, even one neither linking nor clicked through its "
-                    "products by an influencer it cannot see (QUIET's post 160 for merchant 1): its posting time leaks")
-# Found by this test; see LEAKS below for how a found leak is kept.
-ROW_LEAKS: dict[tuple[str, str], str] = {
-    ("merchant", "post_hourly"): POST_HOURLY_LEAK,
-}
+# Found by this test; see LEAKS below for how a found leak is kept (none is open now).
+ROW_LEAKS: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize(("kind", "name"), _pairs(KINDS, NAMES, ROW_LEAKS))
@@ -519,38 +514,31 @@ def twins(tables: Tables, book: ScopeBook, tmp_path_factory: pytest.TempPathFact
     return twin
 
 
+# Flows that the definitions make, not leaks: a fan's activity anywhere on the platform decides whether the fan is
+# dormant (METRICS.md, audience_quality: "no activity anywhere"), so a viewer granted full profiles sees figures that
+# other merchants' orders and clicks move. Only these columns are left out of the comparison; the rest must hold.
+ACTIVITY_COLUMNS = ["dormant_fans", "dormant_share", "burst_fans", "quality_score"]
+
+
 def _without_cohort(name: str, out: pd.DataFrame | str) -> pd.DataFrame | str:
     """influencer_rank's percentile, cohort_size and published rank the viewer's influencer among every member of
     its category × tier: the cohort is everyone's by design (checked against the unscoped ranking above), so data
-    outside the scope legitimately moves them. Its rows and `value` must not move."""
-    if name == "influencer_rank" and not isinstance(out, str):
+    outside the scope legitimately moves them. Its rows and `value` must not move. audience_quality's activity
+    columns are platform-wide by definition (ACTIVITY_COLUMNS)."""
+    if isinstance(out, str):
+        return out
+    if name == "influencer_rank":
         return out.drop(columns=RANK_COHORT_COLUMNS)
+    if name == "audience_quality":
+        return out.drop(columns=[c for c in ACTIVITY_COLUMNS if c in out.columns])
     return out
 
 
-# Found by this test (see the report on the access-tests branch): a leak keeps its test here, marked, until the SQL
-# is fixed; strict, so the mark must go when it is.
-FIRST_CLICK_LEAK = ("{}: baseline_weeks (so every baseline and incremental figure) depends on the platform's first "
-                    "click, `select min(c.clicked_at) from clicks c`, which may be another merchant's (the edge "
-                    "dataset's first click is on merchant 3's product 8)")
-FANS_LEAK = ("{}.sql: the follows CTE filters visible_influencer only, so a merchant's fans_start / fans_end / "
-             "new_fans / lost_fans count the follows of every influencer, even those it cannot see (visible_account)")
-LEAKS: dict[tuple[str, str], str] = {
-    ("merchant", "overview_kpis"): FANS_LEAK.format("overview_kpis"),
-    ("merchant", "overview_daily"): FANS_LEAK.format("overview_daily"),
-    ("merchant", "post_campaigns"): "post_campaigns.sql: paid_clicks counts every click carrying the campaign's id, "
-                                    "on any merchant's product (no visible_product)",
-    ("merchant", "post_hourly"): POST_HOURLY_LEAK,
-    ("merchant", "campaign_roi"): FIRST_CLICK_LEAK.format("campaign_roi.sql"),
-    ("merchant", "campaign_hourly"): FIRST_CLICK_LEAK.format("campaign_hourly.sql"),
-    ("merchant", "influencer_rank"): "influencer_rank.sql: `value` comes from benchmark_cohorts(..., null, null), the "
-                                     "influencer's ctr / cvr / aov / gmv_per_1k_reads / headline_roas over every "
-                                     "merchant's products, orders and campaigns, not the merchant's own",
-    ("merchant", "audience_quality"): "audience_quality.sql (merchant granted profiles): dormant_fans, dormant_share, "
-                                      "burst_fans and quality_score read every click and order of the fan on the "
-                                      "platform (`activity`), other merchants' included; by METRICS' words (no "
-                                      "activity anywhere) this may be meant: then document the exception here",
-}
+# Found by this test (see the report on the access-tests branch), all fixed in the SQL since: overview fans of
+# influencers a merchant cannot see, post_hourly of posts not linking its products, post_campaigns' paid clicks on
+# other merchants' products, the baseline's first click, influencer_rank values over every merchant's products. A
+# leak keeps its test here, marked, until the SQL is fixed; strict, so the mark must go when it is.
+LEAKS: dict[tuple[str, str], str] = {}
 
 
 # The cohort queries (category_benchmark, benchmark_trend, segment_values) take no scope at all: their figures are

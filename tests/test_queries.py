@@ -143,8 +143,9 @@ def _clicks_on_posts(t: Tables, case: Case, start: dt.datetime, end: dt.datetime
 
 
 def _follows(t: Tables, case: Case) -> pd.DataFrame:
+    """Follows of the chosen influencers the viewer may see (a merchant: those whose posts moved its products)."""
     f = t["fans"]
-    return f[chosen(f["influencer_id"], case.influencers) & influencer_visible(f["influencer_id"], case.viewer)]
+    return f[chosen(f["influencer_id"], case.influencers) & account_visible(f["influencer_id"], case.viewer, t)]
 
 
 def _ratio(num: float, den: float) -> float:

@@ -212,8 +212,11 @@ def ref_influencer_rank(t: Tables, c: Case) -> pd.DataFrame:
     out["cohort_size"] = out["influencers"].where(out["published"])
     if c.influencers:
         out = out[out["influencer_id"].isin(list(c.influencers))]
-    # The viewer's rows only; their percentiles stay those of the whole cohort.
+    # The viewer's rows only; their percentiles stay those of the whole cohort. A merchant gets none: an influencer's
+    # own figures count every merchant's products.
     visible = t["influencers"].loc[visible_accounts(t, c.viewer), "influencer_id"]
+    if c.viewer.merchants is not None:
+        visible = visible.iloc[:0]
     return out[out["influencer_id"].isin(set(visible))][RANK_COLUMNS]
 
 

@@ -71,7 +71,8 @@ def lift(t: Tables, influencer: int, start: pd.Timestamp, end: pd.Timestamp, win
 
     span_end = min(end + pd.Timedelta(window), period_end)
     shift = WEEK * max(1, math.ceil((span_end - start) / WEEK))
-    first_click = t["clicks"]["clicked_at"].min()
+    clicks_seen = t["clicks"][product_visible(t["clicks"]["product_id"], viewer, t)]  # a merchant: on its products
+    first_click = clicks_seen["clicked_at"].min()
     observed, observed_cents = count(start, span_end)
     weeks = [count(start - k * shift, span_end - k * shift) for k in range(1, 5) if start - k * shift >= first_click]
     out: dict[str, float] = {"baseline_weeks": len(weeks), "observed_orders": observed}

@@ -128,7 +128,8 @@ def ref_campaign_hourly(t: Tables, campaign_id: int, to: dt.datetime, window: dt
     start, end = row["start_at"], row["end_at"]
     span_end = min(end + window, to)
     shift = dt.timedelta(days=7 * max(1, math.ceil((span_end - start).total_seconds() / 604_800)))
-    first_click = t["clicks"]["clicked_at"].min()
+    clicks_seen = t["clicks"][product_visible(t["clicks"]["product_id"], viewer, t)]  # a merchant: on its products
+    first_click = clicks_seen["clicked_at"].min()
     weeks = [k for k in range(1, 5) if start - k * shift >= first_click]
     hours = pd.date_range(start.floor("h"), span_end - dt.timedelta(microseconds=1), freq="h").astype("datetime64[us]")
 

@@ -201,6 +201,9 @@ def ref_post_hourly(t: Tables, post: int, p: Period, window: dt.timedelta, viewe
     after posting, whichever comes first."""
     the_post = visible_post(t, post, viewer)
     the_post = the_post[(the_post["posted_at"] < p.end_ts).to_numpy(dtype=bool)]
+    if viewer.merchants is not None:  # a merchant sees the posts linking its products (as in post_conversion)
+        own = set(t["products"].loc[t["products"]["merchant_id"].isin(list(viewer.merchants)), "product_id"])
+        the_post = the_post[[bool(own & set(ids if ids is not None else ())) for ids in the_post["product_ids"]]]
     columns = ["hour_start", "hours_since_post", "clicks", "orders", "gmv"]
     if the_post.empty:
         return pd.DataFrame(columns=columns)
@@ -261,7 +264,8 @@ def ref_post_campaigns(t: Tables, post: int, viewer: Viewer) -> pd.DataFrame:
     if viewer.merchants is not None:
         keep &= cp["buyer_merchant_id"].isin(list(viewer.merchants)).fillna(False).to_numpy(dtype=bool)
     out = cp[keep].copy()
-    paid = t["clicks"]["campaign_id"].value_counts()
+    k = t["clicks"]
+    paid = k[product_visible(k["product_id"], viewer, t)]["campaign_id"].value_counts()  # a merchant: its products
     out["paid_clicks"] = out["campaign_id"].map(paid).fillna(0).astype("int64")
     return out[["campaign_id", "product", "buyer_merchant_id", "start_at", "end_at", "spend", "impressions",
                 "paid_clicks"]]
