@@ -7,13 +7,17 @@ create or replace macro is_fan_at(followed_at, unfollowed_at, t) as
     followed_at <= t and (unfollowed_at is null or unfollowed_at > t);
 
 
--- Every click with the author of its post (null for a post that does not exist) and whether the
--- user was a fan of that author at the moment of the click (METRICS.md: a click from a fan).
+-- Every click with the author of its post (null for a post that does not exist), whether the user was a
+-- fan of that author at the moment of the click (METRICS.md: a click from a fan), and whether it is the
+-- user's first click on the post (one row per post and user, the earliest; ties: any one): the clickers
+-- of a post up to any moment are its first clicks before that moment, a count instead of a count(distinct).
 create or replace table click_facts as
 select c.clicked_at, c.user_id, c.post_id, c.product_id, c.channel, c.campaign_id, p.influencer_id,
        exists (select 1 from fans f
                where f.influencer_id = p.influencer_id and f.fan_id = c.user_id
-                 and is_fan_at(f.followed_at, f.unfollowed_at, c.clicked_at)) as from_fan
+                 and is_fan_at(f.followed_at, f.unfollowed_at, c.clicked_at)) as from_fan,
+       c.user_id is not null
+           and row_number() over (partition by c.post_id, c.user_id order by c.clicked_at) = 1 as first_click
 from clicks c
 left join posts p on p.post_id = c.post_id;
 
