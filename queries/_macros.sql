@@ -81,23 +81,17 @@ create or replace macro age_band(birth_year, period_end) as
         else '50+'
     end;
 
--- The buckets a follow falls in along one profile dimension: one bucket, 'unknown' for null, except
--- interest, where a fan counts once per distinct tag.
-create or replace macro fan_buckets(dim, gender, birth_year, province, city_tier, device, source, interests,
-                                    period_end) as
-    case
-        when dim = 'interest' then
-            case when len(list_filter(coalesce(interests, []), lambda x: x is not null)) = 0 then ['unknown']
-                 else list_distinct(list_filter(interests, lambda x: x is not null)) end
-        else [coalesce(case dim
-            when 'gender' then gender
-            when 'age_band' then age_band(birth_year, period_end)
-            when 'province' then province
-            when 'city_tier' then cast(city_tier as varchar)
-            when 'device' then device
-            when 'source' then source
-        end, 'unknown')]
-    end;
+-- The bucket a follow falls in along a profile dimension other than interest, 'unknown' for null. Along
+-- interest a fan counts once per distinct tag: interest_tags and the table fan_interests (_prepare.sql).
+create or replace macro fan_bucket(dim, gender, birth_year, province, city_tier, device, source, period_end) as
+    coalesce(case dim
+        when 'gender' then gender
+        when 'age_band' then age_band(birth_year, period_end)
+        when 'province' then province
+        when 'city_tier' then cast(city_tier as varchar)
+        when 'device' then device
+        when 'source' then source
+    end, 'unknown');
 
 -- Post figures (METRICS.md, post figures): posts posted in [period_start, period_end) with their clicks
 -- and attributed orders from posting up to period_end; a merchant scope keeps its own products only.

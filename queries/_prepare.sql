@@ -43,3 +43,14 @@ from orders o
 asof left join clicks_one_per_instant c
     on o.user_id = c.user_id and o.product_id = c.product_id and c.clicked_at <= o.ordered_at
 left join posts p on p.post_id = c.post_id;
+
+-- The interest buckets of a profile: each distinct tag once (NULL tags left out), ['unknown'] without any.
+create or replace macro interest_tags(interests) as
+    case when len(list_filter(coalesce(interests, []), lambda x: x is not null)) = 0 then ['unknown']
+         else list_distinct(list_filter(interests, lambda x: x is not null)) end;
+
+-- Every follow once per interest bucket of the follower's profile (interest_tags): the profile by interest
+-- counts these rows, so the lists are taken apart once per connection rather than at every query.
+create or replace table fan_interests as
+select f.influencer_id, f.followed_at, f.unfollowed_at, t.tag
+from fans f, unnest(interest_tags(f.interests)) t(tag);
