@@ -58,7 +58,7 @@ baseline_spans as (
            s.span_start - to_days(w.k * s.shift_days) as b_start,
            s.span_end - to_days(w.k * s.shift_days) as b_end
     from spans s, range(1, 5) w(k)
-    where s.span_start - to_days(w.k * s.shift_days) >= (select min(c.clicked_at) from clicks c)
+    where s.span_start - to_days(w.k * s.shift_days) >= (select min(c.clicked_at) from click_facts c)
 ),
 baseline_counts as (
     select b.campaign_id, b.k, count(a.order_id) as orders, coalesce(sum(a.amount), 0) as gmv
