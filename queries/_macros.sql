@@ -93,22 +93,27 @@ create or replace macro fan_bucket(dim, gender, birth_year, province, city_tier,
         when 'source' then source
     end, 'unknown');
 
--- Post figures (METRICS.md, post figures): posts posted in [period_start, period_end) with their clicks
--- and attributed orders from posting up to period_end; a merchant scope keeps its own products only.
+-- The posts posted in [period_start, period_end) of the chosen influencers that the viewer may see; a merchant
+-- sees only posts linking its products. One row per post, with what post_figures shows of it.
+create or replace macro picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope) as table
+    select p.post_id, p.influencer_id, p.posted_at, p.content_type, p.title,
+           coalesce(p.category, i.category) as category,
+           p.impressions, p.reads, p.reposts + p.comments + p.likes as interactions
+    from posts p
+    left join influencers i on i.influencer_id = p.influencer_id
+    where p.posted_at >= period_start and p.posted_at < period_end
+      and chosen(p.influencer_id, ids)
+      and visible_influencer(p.influencer_id, influencer_scope)
+      and (merchant_scope is null or p.post_id in (
+          select lp.post_id from (select post_id, unnest(product_ids) as product_id from posts) lp
+          where merchant_scope is not null and visible_product(lp.product_id, merchant_scope)));
+
+-- Post figures (METRICS.md, post figures): the picked posts (picked_posts) with their clicks and attributed
+-- orders from posting up to period_end; a merchant scope keeps its own products only.
 -- Read by post_conversion (one row per post) and every summary of posts, so each figure is defined once.
 create or replace macro post_figures(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table
     with picked as (
-        select p.post_id, p.influencer_id, p.posted_at, p.content_type, p.title,
-               coalesce(p.category, i.category) as category,
-               p.impressions, p.reads, p.reposts + p.comments + p.likes as interactions
-        from posts p
-        left join influencers i on i.influencer_id = p.influencer_id
-        where p.posted_at >= period_start and p.posted_at < period_end
-          and chosen(p.influencer_id, ids)
-          and visible_influencer(p.influencer_id, influencer_scope)
-          and (merchant_scope is null or p.post_id in (
-              select lp.post_id from (select post_id, unnest(product_ids) as product_id from posts) lp
-              where merchant_scope is not null and visible_product(lp.product_id, merchant_scope)))
+        select * from picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope)
     ),
     click_figures as (
         select c.post_id,
@@ -179,7 +184,7 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
 create or replace macro post_events(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table
     with picked as (
         select post_id
-        from post_figures(period_start, period_end, win, ids, influencer_scope, merchant_scope)
+        from picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope)
     )
     select c.channel, c.from_fan, 1 as is_click, 0 as is_order,
            cast(null as decimal(18, 2)) as amount, cast(null as decimal(18, 2)) as net_amount
