@@ -159,7 +159,15 @@ def audience_summary(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.D
 
 def audience_breakdown(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
     """Fans at the period end by bucket of `f.dim` (one of AUDIENCE_DIMS) per influencer."""
-    return run_query(ds, "audience_breakdown", viewer, to=f.period.end_ts, dim=_dim(f, "audience_breakdown"),
+    dim = _dim(f, "audience_breakdown")
+    profile = audience_profile(ds, f, viewer)
+    return profile[(profile["dim"] == dim).to_numpy(dtype=bool)].reset_index(drop=True)
+
+
+def audience_profile(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """audience_breakdown along every dimension of AUDIENCE_DIMS at once: one query (one scan of the follows) and
+    one cache entry, whatever `f.dim`, for the screens that draw several dimensions."""
+    return run_query(ds, "audience_breakdown", viewer, to=f.period.end_ts, dims=list(AUDIENCE_DIMS),
                      influencers=list(f.influencers))
 
 

@@ -7,13 +7,17 @@ create or replace macro is_fan_at(followed_at, unfollowed_at, t) as
     followed_at <= t and (unfollowed_at is null or unfollowed_at > t);
 
 
--- Every click with the author of its post (null for a post that does not exist) and whether the
--- user was a fan of that author at the moment of the click (METRICS.md: a click from a fan).
+-- Every click with the author of its post (null for a post that does not exist), whether the user was a
+-- fan of that author at the moment of the click (METRICS.md: a click from a fan), and whether it is the
+-- user's first click on the post (one row per post and user, the earliest; ties: any one): the clickers
+-- of a post up to any moment are its first clicks before that moment, a count instead of a count(distinct).
 create or replace table click_facts as
 select c.clicked_at, c.user_id, c.post_id, c.product_id, c.channel, c.campaign_id, p.influencer_id,
        exists (select 1 from fans f
                where f.influencer_id = p.influencer_id and f.fan_id = c.user_id
-                 and is_fan_at(f.followed_at, f.unfollowed_at, c.clicked_at)) as from_fan
+                 and is_fan_at(f.followed_at, f.unfollowed_at, c.clicked_at)) as from_fan,
+       c.user_id is not null
+           and row_number() over (partition by c.post_id, c.user_id order by c.clicked_at) = 1 as first_click
 from clicks c
 left join posts p on p.post_id = c.post_id;
 
@@ -39,3 +43,15 @@ from orders o
 asof left join clicks_one_per_instant c
     on o.user_id = c.user_id and o.product_id = c.product_id and c.clicked_at <= o.ordered_at
 left join posts p on p.post_id = c.post_id;
+
+-- The interest buckets of a profile: each distinct tag once (NULL tags left out), ['unknown'] without any.
+create or replace macro interest_tags(interests) as
+    case when len(list_filter(coalesce(interests, []), lambda x: x is not null)) = 0 then ['unknown']
+         else list_distinct(list_filter(interests, lambda x: x is not null)) end;
+
+-- Every follow once per interest bucket of the follower's profile (interest_tags): the profile by interest
+-- counts these rows, so the lists are taken apart once per connection rather than at every query.
+-- (An unnest in the select list: the same rows as a lateral join on unnest, three times faster.)
+create or replace table fan_interests as
+select f.influencer_id, f.followed_at, f.unfollowed_at, unnest(interest_tags(f.interests)) as tag
+from fans f;

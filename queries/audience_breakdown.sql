@@ -1,14 +1,14 @@
--- audience_breakdown: the profile of each chosen influencer's fans at the period end, along one dimension.
--- grain: one row per influencer × bucket of $dim (influencers without fans at the end have no rows).
--- params: $to TIMESTAMP (period end, exclusive), $dim VARCHAR (gender, age_band, province, city_tier, device,
---         interest, source), $influencers BIGINT[] (empty = all),
+-- audience_breakdown: the profile of each chosen influencer's fans at the period end, along some dimensions.
+-- grain: one row per influencer × dimension of $dims × bucket (influencers without fans at the end have no rows).
+-- params: $to TIMESTAMP (period end, exclusive), $dims VARCHAR[] (of gender, age_band, province, city_tier,
+--         device, interest, source; others have no rows), $influencers BIGINT[] (empty = all),
 --         $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all)
 -- columns: influencer_id, dim, bucket, fans, share
 -- bucket is the raw value ('unknown' for null); age bands use the age reached in the period end's year.
 -- For interest a fan counts once per tag and share is the share of fans carrying the tag; otherwise
--- shares sum to 1 per influencer.
+-- shares sum to 1 per influencer. All dimensions come from one scan of the follows (a screen draws seven).
 with fans_at_end as (
-    select f.*
+    select f.influencer_id, f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source
     from fans f
     where is_fan_at(f.followed_at, f.unfollowed_at, $to)
       and chosen(f.influencer_id, $influencers)
@@ -17,17 +17,51 @@ with fans_at_end as (
 sized as (
     select influencer_id, count(*) as audience from fans_at_end group by influencer_id
 ),
-bucketed as (
+profiles as (
     select f.influencer_id,
-           unnest(fan_buckets($dim, f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source,
-                              f.interests, $to)) as bucket
+           fan_bucket('gender', f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source, $to) as gender,
+           fan_bucket('age_band', f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source, $to)
+               as age_band,
+           fan_bucket('province', f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source, $to)
+               as province,
+           fan_bucket('city_tier', f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source, $to)
+               as city_tier,
+           fan_bucket('device', f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source, $to) as device,
+           fan_bucket('source', f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source, $to) as source
     from fans_at_end f
+),
+-- One bucket per fan: one grouping set per dimension; the set's own column is the only non-null bucket.
+single as (
+    select influencer_id,
+           case when grouping(gender) = 0 then 'gender'
+                when grouping(age_band) = 0 then 'age_band'
+                when grouping(province) = 0 then 'province'
+                when grouping(city_tier) = 0 then 'city_tier'
+                when grouping(device) = 0 then 'device'
+                else 'source' end as dim,
+           coalesce(gender, age_band, province, city_tier, device, source) as bucket,
+           count(*) as fans
+    from profiles
+    group by grouping sets ((influencer_id, gender), (influencer_id, age_band), (influencer_id, province),
+                            (influencer_id, city_tier), (influencer_id, device), (influencer_id, source))
+),
+-- Interest: the follows' tags as prepared once per connection (fan_interests, _prepare.sql), same fans as above.
+interest as (
+    select t.influencer_id, 'interest' as dim, t.tag as bucket, count(*) as fans
+    from fan_interests t
+    where list_contains($dims, 'interest')
+      and is_fan_at(t.followed_at, t.unfollowed_at, $to)
+      and chosen(t.influencer_id, $influencers)
+      and visible_account(t.influencer_id, $viewer_influencers, $viewer_merchants)
+    group by t.influencer_id, t.tag
+),
+counted as (
+    select * from single where list_contains($dims, dim)
+    union all
+    select * from interest
 )
-select b.influencer_id, $dim as dim, b.bucket,
-       count(*) as fans,
-       count(*) / any_value(s.audience) as share
-from bucketed b
+select c.influencer_id, c.dim, c.bucket, c.fans,
+       c.fans / s.audience as share
+from counted c
 join sized s using (influencer_id)
-where $dim in ('gender', 'age_band', 'province', 'city_tier', 'device', 'interest', 'source')
-group by b.influencer_id, b.bucket
-order by b.influencer_id, fans desc, bucket
+order by c.dim, c.influencer_id, c.fans desc, c.bucket

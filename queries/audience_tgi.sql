@@ -9,16 +9,22 @@
 -- to every viewer of a member.
 with profile as (
     select f.influencer_id, i.category,
-           fan_buckets($dim, f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source, f.interests,
-                       $to) as buckets
+           fan_bucket($dim, f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source, $to) as bucket
     from fans f
     join influencers i on i.influencer_id = f.influencer_id
     where is_fan_at(f.followed_at, f.unfollowed_at, $to)
 ),
+-- One bucket per fan, except interest: once per tag, as prepared per connection (fan_interests, _prepare.sql).
 bucketed as (
-    select p.influencer_id, p.category, unnest(p.buckets) as bucket
+    select p.influencer_id, p.category, p.bucket
     from profile p
-    where $dim in ('gender', 'age_band', 'province', 'city_tier', 'device', 'interest', 'source')
+    where $dim in ('gender', 'age_band', 'province', 'city_tier', 'device', 'source')
+    union all
+    select t.influencer_id, i.category, t.tag
+    from fan_interests t
+    join influencers i on i.influencer_id = t.influencer_id
+    where $dim = 'interest'
+      and is_fan_at(t.followed_at, t.unfollowed_at, $to)
 ),
 audience_size as (
     select influencer_id, category, count(*) as audience from profile group by all

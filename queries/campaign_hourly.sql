@@ -37,7 +37,7 @@ hours as (
 weeks as (
     select w.k, to_days(w.k * tc.shift_days) as shift
     from the_campaign tc, range(1, 5) w(k)
-    where tc.start_at - to_days(w.k * tc.shift_days) >= (select min(c.clicked_at) from clicks c
+    where tc.start_at - to_days(w.k * tc.shift_days) >= (select min(c.clicked_at) from click_facts c
                                                          where visible_product(c.product_id, $viewer_merchants))
 ),
 -- Every span: k = 0 is the campaign's own, k > 0 a baseline week; events are moved forward by the shift.

@@ -60,7 +60,7 @@ baseline_spans as (
            s.span_start - to_days(w.k * s.shift_days) as b_start,
            s.span_end - to_days(w.k * s.shift_days) as b_end
     from spans s, range(1, 5) w(k)
-    where s.span_start - to_days(w.k * s.shift_days) >= (select min(c.clicked_at) from clicks c
+    where s.span_start - to_days(w.k * s.shift_days) >= (select min(c.clicked_at) from click_facts c
                                                          where visible_product(c.product_id, $viewer_merchants))
 ),
 baseline_counts as (

@@ -29,6 +29,8 @@ MAIN = Filters(Period(*E.PERIODS["main"]), dim="gender", merchant=1, extra=(("po
 OTHER = Filters(Period(*E.PERIODS["all"]), influencers=(1, 2), window=E.WINDOWS[0], dim="age_band", merchant=2,
                 extra=(("post", 102), ("campaign", 1)))
 VIEWS = [(MAIN, EVERYONE), (MAIN, Viewer(merchants=(1, 2))), (OTHER, EVERYONE), (OTHER, Viewer(influencers=(1,)))]
+# The tables queries/_prepare.sql makes, in its order.
+PREPARED = ["click_facts", "order_last_click", "fan_interests"]
 
 
 @pytest.fixture
@@ -115,20 +117,20 @@ def test_every_query_is_the_same_with_without_and_from_the_cache(ds: dataset.Dat
                                                                  builds: list[str]) -> None:
     monkeypatch.setenv(db.CACHE_ENV, "0")
     without = every_query(ds)
-    assert builds == ["click_facts", "order_last_click"]
+    assert builds == PREPARED
     assert not folders(cache, "prepared-*") and not folders(cache, "integrity-*"), "the switch writes nothing"
     db.forget(ds)
     assert not db.is_prepared(ds)
 
     monkeypatch.setenv(db.CACHE_ENV, "1")
     first = every_query(ds)  # builds, writes the files and reads them from then on
-    assert builds == ["click_facts", "order_last_click"] * 2
+    assert builds == PREPARED * 2
     assert [p.name for p in folders(cache, "prepared-*")] == [db.prepared_dir(ds).name]
     db.forget(ds)
     assert db.is_prepared(ds)
 
     again = every_query(ds)  # a fresh connection reading the cached files
-    assert builds == ["click_facts", "order_last_click"] * 2, "the second connection rebuilt the tables"
+    assert builds == PREPARED * 2, "the second connection rebuilt the tables"
     assert_same(without, first)
     assert_same(without, again)
 
@@ -145,10 +147,10 @@ def test_the_cached_tables_are_copies_or_views_by_size(ds: dataset.Dataset, read
     finally:
         cur.close()
     if read_as == "tables":
-        assert tables == ["click_facts", "order_last_click"] and not {"click_facts", "order_last_click"} & set(views)
+        assert tables == sorted(PREPARED) and not set(PREPARED) & set(views)
     else:
         assert tables == []
-        for name in ("click_facts", "order_last_click"):
+        for name in PREPARED:
             assert str(db.prepared_dir(ds) / f"{name}.parquet") in views[name]
 
 
@@ -209,7 +211,7 @@ def test_the_integrity_file_is_keyed_by_the_rules(ds: dataset.Dataset, monkeypat
 def test_touching_a_file_changes_the_fingerprint_and_rebuilds(ds: dataset.Dataset, builds: list[str]) -> None:
     db.connect(ds)
     old = db.prepared_dir(ds)
-    assert db.is_prepared(ds) and len(builds) == 2
+    assert db.is_prepared(ds) and len(builds) == len(PREPARED)
     target = ds.path / "orders.parquet"
     st = target.stat()
     os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
@@ -217,7 +219,7 @@ def test_touching_a_file_changes_the_fingerprint_and_rebuilds(ds: dataset.Datase
     assert touched.fingerprint != ds.fingerprint
     assert db.prepared_dir(touched) != old and not db.is_prepared(touched)
     db.connect(touched)
-    assert len(builds) == 4 and db.is_prepared(touched)
+    assert len(builds) == 2 * len(PREPARED) and db.is_prepared(touched)
 
 
 def test_a_rewritten_file_gives_the_new_figures(ds: dataset.Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -284,9 +286,9 @@ def test_a_damaged_cache_folder_is_ignored_and_rebuilt(ds: dataset.Dataset, dama
                                                 "another file of the same size and rows"), \
         "a cheap check sees everything but damage inside a file (the full check on opening does)"
     got = some_queries(ds)
-    assert builds == ["click_facts", "order_last_click"] * 2, "the damaged folder was used"
+    assert builds == PREPARED * 2, "the damaged folder was used"
     assert_same(expected, got)
-    assert db._read_manifest(folder, ["click_facts", "order_last_click"], verify=True), "the folder was not rebuilt"
+    assert db._read_manifest(folder, PREPARED, verify=True), "the folder was not rebuilt"
 
 
 def test_a_leftover_part_folder_of_a_crashed_writer_is_harmless(ds: dataset.Dataset, builds: list[str]) -> None:
@@ -296,7 +298,7 @@ def test_a_leftover_part_folder_of_a_crashed_writer_is_harmless(ds: dataset.Data
     (part / "click_facts.parquet").write_bytes(b"half")
     some_queries(ds)
     some_queries(ds)
-    assert len(builds) == 2 and db.is_prepared(ds)
+    assert len(builds) == len(PREPARED) and db.is_prepared(ds)
 
 
 def test_files_that_fail_to_read_are_rebuilt(ds: dataset.Dataset, monkeypatch: pytest.MonkeyPatch,
@@ -313,7 +315,7 @@ def test_files_that_fail_to_read_are_rebuilt(ds: dataset.Dataset, monkeypatch: p
 
     monkeypatch.setattr(db, "_attach_prepared", flaky)
     assert_same(expected, some_queries(ds))
-    assert failed and len(builds) == 4
+    assert failed and len(builds) == 2 * len(PREPARED)
 
 
 def test_losing_the_race_to_write_the_cache_is_fine(ds: dataset.Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -356,7 +358,7 @@ def test_an_unwritable_cache_still_opens(ds: dataset.Dataset, monkeypatch: pytes
 
 def test_the_prepared_tables_are_found_in_the_sql() -> None:
     sql = (db.QUERY_DIR / f"{db.PREPARE}.sql").read_text(encoding="utf-8")
-    assert db.prepared_tables(sql) == ["click_facts", "order_last_click"]
+    assert db.prepared_tables(sql) == PREPARED
     assert db.prepared_tables("-- create table x as select 1\nselect 1") == []
 
 
@@ -381,7 +383,7 @@ def test_editing_the_prepare_sql_leads_to_another_folder(ds: dataset.Dataset, tm
     assert new != old and new.parent == old.parent and new.name.startswith("prepared-")
     assert not db.is_prepared(ds)
     db.connect(ds)
-    assert len(builds) == 4 and new.is_dir()
+    assert len(builds) == 2 * len(PREPARED) and new.is_dir()
     assert not old.exists(), "the folder of the older SQL is never read again: deleted"
 
 
@@ -444,7 +446,7 @@ def test_findings_of_older_rules_are_deleted(ds: dataset.Dataset, cache: Path) -
 def test_progress_is_reported_between_steps_when_preparing(ds: dataset.Dataset) -> None:
     seen: list[tuple[float, str]] = []
     db.connect(ds, progress=lambda fraction, step: seen.append((fraction, step)))
-    assert [s for _, s in seen] == ["views", "click_facts", "order_last_click", "cache", "done"]
+    assert [s for _, s in seen] == ["views", *PREPARED, "cache", "done"]
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] == 1
     seen.clear()
@@ -495,7 +497,7 @@ def test_the_manifest_is_written_last_and_names_the_files(ds: dataset.Dataset) -
     db.connect(ds)
     folder = db.prepared_dir(ds)
     manifest = json.loads((folder / db.MANIFEST).read_text(encoding="utf-8"))
-    assert sorted(manifest["tables"]) == ["click_facts", "order_last_click"]
+    assert sorted(manifest["tables"]) == sorted(PREPARED)
     for entry in manifest["tables"].values():
         path = folder / entry["file"]
         assert path.stat().st_size == entry["bytes"] and pq.read_metadata(path).num_rows == entry["rows"]

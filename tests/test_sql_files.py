@@ -36,8 +36,8 @@ FORBIDDEN = {
 # A value for every parameter a query may take, to run each one (a new parameter needs a sample here).
 SAMPLES: dict[str, object] = {
     "from": dt.datetime(2026, 3, 5), "to": dt.datetime(2026, 3, 21), "at": dt.datetime(2026, 3, 21),
-    "window": dt.timedelta(days=7), "influencers": [], "dim": "gender", "merchant": 1, "k": 5, "post": 101,
-    "campaign": 2,
+    "window": dt.timedelta(days=7), "influencers": [], "dim": "gender", "dims": ["gender", "interest"], "merchant": 1,
+    "k": 5, "post": 101, "campaign": 2,
     "seg_gender": ["f"], "seg_age_band": ["25-29", "30-34"], "seg_city_tier": [1, 2], "seg_interest": ["beauty"],
     "seg_province": [],
 }
