@@ -254,6 +254,44 @@ create or replace macro account_tier(tier, fans) as
                         when coalesce(fans, 0) >= 100000 then 'waist'
                         else 'tail' end);
 
+-- The accounts the viewer may see with their benchmark cohort: the category and the tier (account_tier), exported or
+-- derived from the fans at tier_at. One row per row of influencers.
+create or replace macro benchmark_accounts(tier_at, influencer_scope, merchant_scope) as table
+    select i.influencer_id, i.category, account_tier(i.tier, fc.fans) as tier
+    from influencers i
+    left join (select f.influencer_id, count(*) as fans
+               from fans f
+               where is_fan_at(f.followed_at, f.unfollowed_at, tier_at)
+               group by f.influencer_id) fc on fc.influencer_id = i.influencer_id
+    where visible_account(i.influencer_id, influencer_scope, merchant_scope);
+
+-- The metrics category_benchmark compares, in their order (ord).
+create or replace macro benchmark_metrics() as table
+    select * from (values ('ctr', 1), ('cvr', 2), ('aov', 3), ('gmv_per_1k_reads', 4), ('fan_growth', 5),
+                          ('engaged_fan_rate', 6), ('headline_roas', 7)) m(metric, ord);
+
+-- A metric's numerator and denominator from an influencer's totals (METRICS.md, category_benchmark).
+create or replace macro benchmark_numerator(metric, clicks, orders, gmv, fans_start, fans_end, engaged_fans,
+                                            headline_gmv) as
+    case metric when 'ctr' then clicks when 'cvr' then orders when 'aov' then gmv
+                when 'gmv_per_1k_reads' then gmv * 1000 when 'fan_growth' then fans_end - fans_start
+                when 'engaged_fan_rate' then engaged_fans when 'headline_roas' then headline_gmv
+    end;
+create or replace macro benchmark_denominator(metric, impressions, clicks, orders, reads, fans_start, fans_end,
+                                              headline_spend) as
+    case metric when 'ctr' then impressions when 'cvr' then clicks when 'aov' then orders
+                when 'gmv_per_1k_reads' then reads when 'fan_growth' then fans_start
+                when 'engaged_fan_rate' then fans_end when 'headline_roas' then headline_spend
+    end;
+
+-- The privacy rule of METRICS.md: a cohort may be published with at least greatest(k, 3) influencers with a value,
+-- no influencer holding more than half of the cohort's total denominator (2 × largest <= total), and for fan_growth
+-- and engaged_fan_rate a total of at least 50 fans.
+create or replace macro benchmark_published(metric, influencers, largest, cohort_total, k) as
+    influencers >= greatest(k, 3)
+    and 2 * largest <= cohort_total
+    and (metric not in ('fan_growth', 'engaged_fan_rate') or cohort_total >= 50);
+
 -- The figures category_benchmark compares (METRICS.md), one row per influencer the viewer may see × metric, in a
 -- fixed order (ord): ctr, cvr, aov, gmv_per_1k_reads (ratios of the sums of the influencer's post figures over
 -- [period_start, period_end), post_figures), fan_growth ((fans_end − fans_start) / fans_start) and
@@ -265,13 +303,7 @@ create or replace macro account_tier(tier, fans) as
 create or replace macro benchmark_figures(period_start, period_end, tier_at, win, influencer_scope,
                                           merchant_scope) as table
     with accounts as (
-        select i.influencer_id, i.category, account_tier(i.tier, fc.fans) as tier
-        from influencers i
-        left join (select f.influencer_id, count(*) as fans
-                   from fans f
-                   where is_fan_at(f.followed_at, f.unfollowed_at, tier_at)
-                   group by f.influencer_id) fc on fc.influencer_id = i.influencer_id
-        where visible_account(i.influencer_id, influencer_scope, merchant_scope)
+        select * from benchmark_accounts(tier_at, influencer_scope, merchant_scope)
     ),
     post_sums as (
         select pf.influencer_id, sum(pf.impressions) as impressions, sum(pf.reads) as reads,
@@ -331,22 +363,14 @@ create or replace macro benchmark_figures(period_start, period_end, tier_at, win
         left join engaged e on e.influencer_id = a.influencer_id
         left join headline h on h.influencer_id = a.influencer_id
     ),
-    metrics(metric, ord) as (
-        values ('ctr', 1), ('cvr', 2), ('aov', 3), ('gmv_per_1k_reads', 4), ('fan_growth', 5),
-               ('engaged_fan_rate', 6), ('headline_roas', 7)
-    ),
     parts as (
         select t.influencer_id, t.category, t.tier, m.metric, m.ord,
-               case m.metric when 'ctr' then t.clicks when 'cvr' then t.orders when 'aov' then t.gmv
-                             when 'gmv_per_1k_reads' then t.gmv * 1000 when 'fan_growth' then t.fans_end - t.fans_start
-                             when 'engaged_fan_rate' then t.engaged_fans when 'headline_roas' then t.headline_gmv
-               end as numerator,
-               case m.metric when 'ctr' then t.impressions when 'cvr' then t.clicks when 'aov' then t.orders
-                             when 'gmv_per_1k_reads' then t.reads when 'fan_growth' then t.fans_start
-                             when 'engaged_fan_rate' then t.fans_end when 'headline_roas' then t.headline_spend
-               end as denominator
+               benchmark_numerator(m.metric, t.clicks, t.orders, t.gmv, t.fans_start, t.fans_end, t.engaged_fans,
+                                   t.headline_gmv) as numerator,
+               benchmark_denominator(m.metric, t.impressions, t.clicks, t.orders, t.reads, t.fans_start, t.fans_end,
+                                     t.headline_spend) as denominator
         from totals t
-        cross join metrics m
+        cross join benchmark_metrics() m
     )
     select influencer_id, category, tier, metric, ord, denominator,
            cast(numerator as double) / cast(nullif(denominator, 0) as double) as value
@@ -376,8 +400,127 @@ create or replace macro benchmark_cohorts(period_start, period_end, tier_at, win
         from benchmark_figures(period_start, period_end, tier_at, win, influencer_scope, merchant_scope) f
         window cohort as (partition by f.category, f.tier, f.metric)
     )
-    select *,
-           influencers >= greatest(k, 3)
-           and 2 * largest <= cohort_total
-           and (metric not in ('fan_growth', 'engaged_fan_rate') or cohort_total >= 50) as published
+    select *, benchmark_published(metric, influencers, largest, cohort_total, k) as published
     from cohorts;
+
+-- benchmark_figures month by month, with no viewer scope (benchmark_trend): each calendar month of
+-- [period_start, period_end), clipped to it ([max(month start, period_start), min(next month start, period_end))),
+-- is a period of its own, and every figure is counted for it as benchmark_figures counts it for a period: the sums
+-- of the figures of the posts posted in the month (picked_posts; clicks and attributed orders up to the month's end,
+-- as post_figures counts them, a post exported twice included), fans at the month's start and end, engaged fans
+-- (fans at the month's end with a click in the month), and the headline campaigns started in the month (gmv
+-- attributed through their paid clicks up to the month's end). The tier is the one at tier_at in every month.
+-- One pass over the events for all the months rather than one per month: each post and campaign starts in one month
+-- at most, so its events are read once, up to its own month's end. One row per month × account × metric.
+create or replace macro benchmark_monthly_figures(period_start, period_end, tier_at, win) as table
+    with months as (
+        select cast(m as date) as month,
+               greatest(m, period_start) as month_start,
+               least(m + interval 1 month, period_end) as month_end
+        from generate_series(date_trunc('month', period_start), period_end - interval 1 microsecond,
+                             interval 1 month) g(m)
+    ),
+    accounts as (
+        select * from benchmark_accounts(tier_at, null, null)
+    ),
+    -- post_figures of every month, one row per picked post row (a post id exported twice has two rows, and its
+    -- clicks and orders count once per row, as there)
+    picked as (
+        select m.month, m.month_end, k.post_id, k.influencer_id, k.impressions, k.reads
+        from picked_posts(period_start, period_end, [], null, null) k
+        join months m on m.month = cast(date_trunc('month', k.posted_at) as date)
+    ),
+    click_figures as (
+        select k.month, c.post_id, count(*) as clicks
+        from click_facts c
+        join picked k on k.post_id = c.post_id and c.clicked_at < k.month_end
+        group by k.month, c.post_id
+    ),
+    order_figures as (
+        select k.month, a.post_id, count(*) as orders, sum(a.amount) as gmv
+        from attributed_orders(win) a
+        join picked k on k.post_id = a.post_id and a.ordered_at < k.month_end
+        group by k.month, a.post_id
+    ),
+    post_sums as (
+        select k.month, k.influencer_id, sum(k.impressions) as impressions, sum(k.reads) as reads,
+               sum(coalesce(cf.clicks, 0)) as clicks, sum(coalesce(o.orders, 0)) as orders,
+               sum(cast(coalesce(o.gmv, 0) as decimal(18, 2))) as gmv
+        from picked k
+        left join click_figures cf on cf.month = k.month and cf.post_id = k.post_id
+        left join order_figures o on o.month = k.month and o.post_id = k.post_id
+        group by k.month, k.influencer_id
+    ),
+    follows as (
+        select f.influencer_id, f.fan_id, f.followed_at, f.unfollowed_at
+        from fans f
+        join accounts a on a.influencer_id = f.influencer_id
+    ),
+    fan_counts as (
+        select m.month, f.influencer_id,
+               count(*) filter (where is_fan_at(f.followed_at, f.unfollowed_at, m.month_start)) as fans_start,
+               count(*) filter (where is_fan_at(f.followed_at, f.unfollowed_at, m.month_end)) as fans_end
+        from follows f, months m
+        group by m.month, f.influencer_id
+    ),
+    -- engaged fans: the users with a click on the influencer's posts in the month (chosen_clicks) who are its fans
+    -- at the month's end, each once; the month's end of a click is that of its calendar month (months)
+    engaged as (
+        select e.month, e.influencer_id, count(*) as engaged_fans
+        from (select distinct cast(date_trunc('month', c.clicked_at) as date) as month, c.influencer_id, c.user_id
+              from chosen_clicks(period_start, period_end, [], null, null) c
+              join follows f on f.influencer_id = c.influencer_id and f.fan_id = c.user_id
+              where is_fan_at(f.followed_at, f.unfollowed_at,
+                              least(date_trunc('month', c.clicked_at) + interval 1 month, period_end))) e
+        group by e.month, e.influencer_id
+    ),
+    headline_campaigns as (
+        select m.month, m.month_end, cp.campaign_id, cp.influencer_id, cp.spend
+        from campaigns cp
+        join months m on cp.start_at >= m.month_start and cp.start_at < m.month_end
+        where cp.product in ('fan_headline', 'delegated_headline')
+    ),
+    campaign_gmv as (
+        select k.month, a.campaign_id, sum(a.amount) as gmv
+        from attributed_orders(win) a
+        join (select distinct month, month_end, campaign_id from headline_campaigns) k
+          on k.campaign_id = a.campaign_id and a.ordered_at < k.month_end
+        group by k.month, a.campaign_id
+    ),
+    headline as (
+        select h.month, h.influencer_id, sum(h.spend) as spend, sum(coalesce(g.gmv, 0)) as gmv
+        from headline_campaigns h
+        left join campaign_gmv g on g.month = h.month and g.campaign_id = h.campaign_id
+        group by h.month, h.influencer_id
+    ),
+    totals as (
+        select m.month, m.month_start, m.month_end, a.influencer_id, a.category, a.tier,
+               cast(coalesce(ps.impressions, 0) as decimal(38, 2)) as impressions,
+               cast(coalesce(ps.reads, 0) as decimal(38, 2)) as reads,
+               cast(coalesce(ps.clicks, 0) as decimal(38, 2)) as clicks,
+               cast(coalesce(ps.orders, 0) as decimal(38, 2)) as orders,
+               cast(coalesce(ps.gmv, 0) as decimal(38, 2)) as gmv,
+               cast(coalesce(fc.fans_start, 0) as decimal(38, 2)) as fans_start,
+               cast(coalesce(fc.fans_end, 0) as decimal(38, 2)) as fans_end,
+               cast(coalesce(e.engaged_fans, 0) as decimal(38, 2)) as engaged_fans,
+               cast(coalesce(h.spend, 0) as decimal(38, 2)) as headline_spend,
+               cast(coalesce(h.gmv, 0) as decimal(38, 2)) as headline_gmv
+        from months m
+        cross join accounts a
+        left join post_sums ps on ps.month = m.month and ps.influencer_id = a.influencer_id
+        left join fan_counts fc on fc.month = m.month and fc.influencer_id = a.influencer_id
+        left join engaged e on e.month = m.month and e.influencer_id = a.influencer_id
+        left join headline h on h.month = m.month and h.influencer_id = a.influencer_id
+    ),
+    parts as (
+        select t.month, t.month_start, t.month_end, t.influencer_id, t.category, t.tier, m.metric, m.ord,
+               benchmark_numerator(m.metric, t.clicks, t.orders, t.gmv, t.fans_start, t.fans_end, t.engaged_fans,
+                                   t.headline_gmv) as numerator,
+               benchmark_denominator(m.metric, t.impressions, t.clicks, t.orders, t.reads, t.fans_start, t.fans_end,
+                                     t.headline_spend) as denominator
+        from totals t
+        cross join benchmark_metrics() m
+    )
+    select month, month_start, month_end, influencer_id, category, tier, metric, ord, denominator,
+           cast(numerator as double) / cast(nullif(denominator, 0) as double) as value
+    from parts;

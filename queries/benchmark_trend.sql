@@ -8,22 +8,23 @@
 -- Each month is a period of its own, [max(month start, $from), min(next month start, $to)): the first and the last
 -- month may be partial (see days). Figures and privacy rules are category_benchmark's, applied to every month
 -- apart. The tier is the one at $to (a null tier is derived from fans at the period end), so an influencer stays
--- in one cohort across the months.
-with months as (
-    select cast(m as date) as month,
-           greatest(m, $from) as month_start,
-           least(m + interval 1 month, $to) as month_end
-    from generate_series(date_trunc('month', $from), $to - interval 1 microsecond, interval 1 month) g(m)
-),
-cells as (
-    select distinct m.month, m.month_start, m.month_end, c.category, c.tier, c.metric, c.ord, c.influencers,
-           c.p25, c.p50, c.p75, c.p90
-    from months m,
-         lateral benchmark_cohorts(m.month_start, m.month_end, $to, $window, $k, null, null) c
-    where c.published
+-- in one cohort across the months. All the months are computed in one pass (benchmark_monthly_figures, _macros.sql)
+-- and their cohorts by month × category × tier × metric, as benchmark_cohorts does for one period.
+with cohorts as (
+    select f.month, f.month_start, f.month_end, f.category, f.tier, f.metric, f.ord,
+           count(f.value) as influencers,
+           quantile_cont(f.value, 0.25) as p25,
+           quantile_cont(f.value, 0.5) as p50,
+           quantile_cont(f.value, 0.75) as p75,
+           quantile_cont(f.value, 0.9) as p90,
+           sum(f.denominator) as cohort_total,
+           max(f.denominator) as largest
+    from benchmark_monthly_figures($from, $to, $to, $window) f
+    group by f.month, f.month_start, f.month_end, f.category, f.tier, f.metric, f.ord
 )
 select month, cast(datediff('day', month_start, month_end) as integer) as days, category, tier, metric,
        influencers, p25, p50, p75, p90
-from cells
+from cohorts
+where benchmark_published(metric, influencers, largest, cohort_total, $k)
 order by month, category nulls last, case tier when 'head' then 1 when 'waist' then 2 when 'tail' then 3 else 4 end,
          tier, ord
