@@ -284,6 +284,10 @@ create or replace macro benchmark_denominator(metric, impressions, clicks, order
                 when 'engaged_fan_rate' then fans_end when 'headline_roas' then headline_spend
     end;
 
+-- A metric's value: the ratio, null when the denominator is 0.
+create or replace macro benchmark_value(numerator, denominator) as
+    cast(numerator as double) / cast(nullif(denominator, 0) as double);
+
 -- The privacy rule of METRICS.md: a cohort may be published with at least greatest(k, 3) influencers with a value,
 -- no influencer holding more than half of the cohort's total denominator (2 × largest <= total), and for fan_growth
 -- and engaged_fan_rate a total of at least 50 fans.
@@ -373,7 +377,7 @@ create or replace macro benchmark_figures(period_start, period_end, tier_at, win
         cross join benchmark_metrics() m
     )
     select influencer_id, category, tier, metric, ord, denominator,
-           cast(numerator as double) / cast(nullif(denominator, 0) as double) as value
+           benchmark_value(numerator, denominator) as value
     from parts;
 
 -- benchmark_figures with each influencer's cohort (category × tier × metric, over the non-null values) beside it:
@@ -456,22 +460,44 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
         from fans f
         join accounts a on a.influencer_id = f.influencer_id
     ),
-    fan_counts as (
+    -- fans at the month's start and end; a follow that holds from period_start to period_end is a fan at every
+    -- bound, so only the others are looked at month by month
+    steady_fans as (
+        select f.influencer_id, count(*) as fans
+        from follows f
+        where is_fan_at(f.followed_at, f.unfollowed_at, period_start)
+          and is_fan_at(f.followed_at, f.unfollowed_at, period_end)
+        group by f.influencer_id
+    ),
+    changing_fans as (
         select m.month, f.influencer_id,
                count(*) filter (where is_fan_at(f.followed_at, f.unfollowed_at, m.month_start)) as fans_start,
                count(*) filter (where is_fan_at(f.followed_at, f.unfollowed_at, m.month_end)) as fans_end
         from follows f, months m
+        where not coalesce(is_fan_at(f.followed_at, f.unfollowed_at, period_start)
+                           and is_fan_at(f.followed_at, f.unfollowed_at, period_end), false)
         group by m.month, f.influencer_id
+    ),
+    fan_counts as (
+        select m.month, a.influencer_id,
+               coalesce(s.fans, 0) + coalesce(c.fans_start, 0) as fans_start,
+               coalesce(s.fans, 0) + coalesce(c.fans_end, 0) as fans_end
+        from months m
+        cross join (select distinct influencer_id from accounts) a
+        left join steady_fans s on s.influencer_id = a.influencer_id
+        left join changing_fans c on c.month = m.month and c.influencer_id = a.influencer_id
     ),
     -- engaged fans: the users with a click on the influencer's posts in the month (chosen_clicks) who are its fans
     -- at the month's end, each once; the month's end of a click is that of its calendar month (months)
     engaged as (
         select e.month, e.influencer_id, count(*) as engaged_fans
-        from (select distinct cast(date_trunc('month', c.clicked_at) as date) as month, c.influencer_id, c.user_id
-              from chosen_clicks(period_start, period_end, [], null, null) c
+        from (select distinct c.month, c.influencer_id, c.user_id
+              from (select cast(date_trunc('month', c.clicked_at) as date) as month,
+                           least(date_trunc('month', c.clicked_at) + interval 1 month, period_end) as month_end,
+                           c.influencer_id, c.user_id
+                    from chosen_clicks(period_start, period_end, [], null, null) c) c
               join follows f on f.influencer_id = c.influencer_id and f.fan_id = c.user_id
-              where is_fan_at(f.followed_at, f.unfollowed_at,
-                              least(date_trunc('month', c.clicked_at) + interval 1 month, period_end))) e
+              where is_fan_at(f.followed_at, f.unfollowed_at, c.month_end)) e
         group by e.month, e.influencer_id
     ),
     headline_campaigns as (
@@ -522,5 +548,5 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
         cross join benchmark_metrics() m
     )
     select month, month_start, month_end, influencer_id, category, tier, metric, ord, denominator,
-           cast(numerator as double) / cast(nullif(denominator, 0) as double) as value
+           benchmark_value(numerator, denominator) as value
     from parts;

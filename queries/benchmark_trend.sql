@@ -9,22 +9,26 @@
 -- month may be partial (see days). Figures and privacy rules are category_benchmark's, applied to every month
 -- apart. The tier is the one at $to (a null tier is derived from fans at the period end), so an influencer stays
 -- in one cohort across the months. All the months are computed in one pass (benchmark_monthly_figures, _macros.sql)
--- and their cohorts by month × category × tier × metric, as benchmark_cohorts does for one period.
+-- and their cohorts partitioned by month × category × tier × metric, as benchmark_cohorts does for one period.
 with cohorts as (
-    select f.month, f.month_start, f.month_end, f.category, f.tier, f.metric, f.ord,
-           count(f.value) as influencers,
-           quantile_cont(f.value, 0.25) as p25,
-           quantile_cont(f.value, 0.5) as p50,
-           quantile_cont(f.value, 0.75) as p75,
-           quantile_cont(f.value, 0.9) as p90,
-           sum(f.denominator) as cohort_total,
-           max(f.denominator) as largest
+    select f.*,
+           count(f.value) over cohort as influencers,
+           quantile_cont(f.value, 0.25) over cohort as p25,
+           quantile_cont(f.value, 0.5) over cohort as p50,
+           quantile_cont(f.value, 0.75) over cohort as p75,
+           quantile_cont(f.value, 0.9) over cohort as p90,
+           sum(f.denominator) over cohort as cohort_total,
+           max(f.denominator) over cohort as largest
     from benchmark_monthly_figures($from, $to, $to, $window) f
-    group by f.month, f.month_start, f.month_end, f.category, f.tier, f.metric, f.ord
+    window cohort as (partition by f.month, f.category, f.tier, f.metric)
+),
+cells as (
+    select distinct month, month_start, month_end, category, tier, metric, ord, influencers, p25, p50, p75, p90
+    from cohorts
+    where benchmark_published(metric, influencers, largest, cohort_total, $k)
 )
 select month, cast(datediff('day', month_start, month_end) as integer) as days, category, tier, metric,
        influencers, p25, p50, p75, p90
-from cohorts
-where benchmark_published(metric, influencers, largest, cohort_total, $k)
+from cells
 order by month, category nulls last, case tier when 'head' then 1 when 'waist' then 2 when 'tail' then 3 else 4 end,
          tier, ord
