@@ -532,7 +532,7 @@ def coming_soon(ctx: Context, slug: str) -> None:
 FORMATS: dict[str, str] = {
     "fans_end": "count", "fans_start": "count", "new_fans": "count", "lost_fans": "count", "clicks": "count",
     "clickers": "count", "orders": "count", "buyers": "count", "refunded_orders": "count",
-    "gmv": "money", "net_gmv": "money", "aov": "money_exact", "cvr": "pct",
+    "gmv": "money", "net_gmv": "money", "aov": "money_exact", "cvr": "pct", "day": "date",
 }
 
 
@@ -697,6 +697,8 @@ def _column(name: str, help_text: str | None, kind: str) -> object:
         return cc.NumberColumn(name, help=help_text, format="percent")
     if kind == "time":
         return cc.DatetimeColumn(name, help=help_text, format="YYYY-MM-DD HH:mm")
+    if kind in ("date", "month"):  # a text column would show a date as milliseconds since 1970
+        return cc.DateColumn(name, help=help_text, format="YYYY-MM-DD" if kind == "date" else "YYYY-MM")
     if kind == "flag":
         return cc.CheckboxColumn(name, help=help_text)
     # A title stays in view while the figures scroll beside it.
@@ -706,7 +708,7 @@ def _column(name: str, help_text: str | None, kind: str) -> object:
 
 def column_config(ctx: Context, columns: Sequence[str], kinds: Mapping[str, str], prefix: str) -> dict[str, object]:
     """Display formats and the definition (catalogue `<prefix>.<column>.help`, one hover away) of every column of
-    a table made by `frame`. Kinds: count, money, pct, ratio, estimate, id, time, flag, title, text."""
+    a table made by `frame`. Kinds: count, money, pct, ratio, estimate, id, time, date, month, flag, title, text."""
     return {ctx.t(f"{prefix}.{c}"): _column(ctx.t(f"{prefix}.{c}"), ctx.t(f"{prefix}.{c}.help"),
                                            kinds.get(c, "text")) for c in columns}
 

@@ -62,7 +62,7 @@ def pick_focus(members: pd.DataFrame) -> int:
 def quantile_kinds(metric: str) -> dict[str, str]:
     """Display kinds of a table of one metric: its quantiles read as the metric does."""
     kind = charts.BENCHMARK_KINDS[metric]
-    return {"influencers": "count", "days": "count", "month": "text", **{q: kind for q in QUANTILES}}
+    return {"influencers": "count", "days": "count", "month": "month", **{q: kind for q in QUANTILES}}
 
 
 def standing_frame(rows: pd.DataFrame, as_text: bool) -> pd.DataFrame:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -81,6 +83,22 @@ def test_every_page_in_both_languages(tiny_demo: Path, monkeypatch: pytest.Monke
         assert at.info, "a screen not built yet says what it will show"
     else:  # each built screen has its own test file; here: it draws charts and tables
         assert at.get("plotly_chart") and at.dataframe
+    assert_dates_shown_as_dates(at)
+
+
+def assert_dates_shown_as_dates(at: object) -> None:
+    """Every column of dates or times in a table has a date or datetime column type: the browser draws a date in a
+    text column as milliseconds since 1970 (1777593600000), which no test reading the data would notice."""
+    for frame in at.dataframe:
+        config = json.loads(frame.proto.columns or "{}")
+        table = frame.value
+        for column in table.columns:
+            values = table[column].dropna()
+            datelike = pd.api.types.is_datetime64_any_dtype(table[column]) or (
+                len(values) > 0 and all(isinstance(v, dt.date | pd.Timestamp) for v in values.head(20)))
+            if datelike:
+                kind = config.get(str(column), {}).get("type_config", {}).get("type")
+                assert kind in ("date", "datetime", "time"), (frame.key, column, kind)
 
 
 def test_overview_figures_match_the_query(tiny_demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
