@@ -112,13 +112,19 @@ def test_overview_figures_match_the_query(tiny_demo: Path, monkeypatch: pytest.M
     assert "归因窗口 7 天" in _texts(at)  # the window in use is printed with the figures that depend on it
 
 
+def _never_opened(tiny_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the tiny demo (a new fingerprint) and an empty cache folder: a dataset this process never opened."""
+    data = tmp_path / "ds"
+    shutil.copytree(tiny_demo, data)
+    monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path / "cache"))
+    return data
+
+
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_overview_first_open_prepares_under_a_progress_bar(tiny_demo: Path, tmp_path: Path, lang: str,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """A dataset never opened: prepared once with progress reported, then read from the cache folder."""
-    data = tmp_path / "ds"
-    shutil.copytree(tiny_demo, data)
-    monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path / "cache"))
+    data = _never_opened(tiny_demo, tmp_path, monkeypatch)
     calls: list[float] = []
     connect = db.connect
 
@@ -149,9 +155,7 @@ def test_overview_first_open_prepares_under_a_progress_bar(tiny_demo: Path, tmp_
 def test_a_failed_preparation_is_said_once(tiny_demo: Path, tmp_path: Path, lang: str,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """Out of memory while preparing (say): one sentence in the reader's language, no traceback, no second try."""
-    data = tmp_path / "ds"
-    shutil.copytree(tiny_demo, data)
-    monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path / "cache"))
+    data = _never_opened(tiny_demo, tmp_path, monkeypatch)
     tries: list[str] = []
 
     def failing(ds: object, progress: object = None) -> object:
