@@ -532,7 +532,7 @@ def coming_soon(ctx: Context, slug: str) -> None:
 FORMATS: dict[str, str] = {
     "fans_end": "count", "fans_start": "count", "new_fans": "count", "lost_fans": "count", "clicks": "count",
     "clickers": "count", "orders": "count", "buyers": "count", "refunded_orders": "count",
-    "gmv": "money", "net_gmv": "money", "aov": "money_exact", "cvr": "pct", "day": "date",
+    "gmv": "money", "net_gmv": "money", "aov": "money_exact", "cvr": "pct",
 }
 
 
@@ -629,7 +629,8 @@ def table_with_download(ctx: Context, df: pd.DataFrame, title_key: str, file_ste
     """The Overview's table: a result under its title with the CSV download beside the title."""
     shown = table_frame(df, ctx.lang)
     section(ctx, ctx.t(title_key), shown, file_stem, key)
-    kinds = {c: {"money_exact": "money"}.get(FORMATS.get(c, ""), FORMATS.get(c, "text")) for c in df.columns}
+    kinds = {c: "date" if pd.api.types.is_datetime64_any_dtype(df[c]) else
+             {"money_exact": "money"}.get(FORMATS.get(c, ""), FORMATS.get(c, "text")) for c in df.columns}
     config = {t(f"metric.{c}", ctx.lang): _column(t(f"metric.{c}", ctx.lang), None, kinds[c]) for c in df.columns}
     st.dataframe(shown, hide_index=True, column_config=config, key=key, width="stretch")
 
