@@ -17,6 +17,7 @@ from advisor.access import Access, AccessError, User
 from advisor.i18n import md_escape, t
 
 SIGNED_IN = "_signed_in"  # session state: the login name the built-in form accepted (identity only, never scope)
+LOGIN_FAILED = "_login_failed"  # session state: the message key of the last failed attempt, shown once
 
 # The built-in login slows guessing down: after MAX_FAILURES wrong passwords for one name within LOCK_SECONDS,
 # that name is refused for LOCK_SECONDS, whichever session tries (one server process).
@@ -66,7 +67,7 @@ def current_user(lang: str, given: str | None = None) -> User | None:
     user = settings.user(login)
     if user is None:
         st.error(t("access.unknown_user", lang, login=md_escape(str(login)[:200])))
-        _sign_out_button(settings, lang, st)
+        _sign_out_button(settings, lang)
         st.stop()
     return user
 
@@ -101,9 +102,6 @@ def _password_identity(settings: Access, lang: str) -> str:
         st.error(t(failed, lang, minutes=int(LOCK_SECONDS // 60)))
     st.caption(t("login.help", lang))
     st.stop()
-
-
-LOGIN_FAILED = "_login_failed"  # session state: the message key of the last failed attempt, shown once
 
 
 def _try_password(settings: Access) -> None:
@@ -155,13 +153,13 @@ def _proxy_identity(settings: Access, lang: str) -> str:
     return str(value).strip()
 
 
-def _sign_out_button(settings: Access, lang: str, where: object) -> None:
+def _sign_out_button(settings: Access, lang: str) -> None:
     """Sign out: forget the built-in login, or end the OIDC session; a proxy signs out at the proxy."""
     if settings.mode == "password":  # in a callback, so a rerun of the page cannot lose the click
-        where.button(t("login.sign_out", lang), key="sign_out", icon=":material/logout:", type="tertiary",
+        st.button(t("login.sign_out", lang), key="sign_out", icon=":material/logout:", type="tertiary",
                      on_click=lambda: st.session_state.pop(SIGNED_IN, None))
     elif settings.mode == "oidc" and st.user.get("is_logged_in", False):
-        if where.button(t("login.sign_out", lang), key="sign_out", icon=":material/logout:", type="tertiary"):
+        if st.button(t("login.sign_out", lang), key="sign_out", icon=":material/logout:", type="tertiary"):
             st.logout()
 
 
@@ -172,5 +170,5 @@ def identity_box(user: User | None, lang: str, given: str | None = None) -> None
         return
     role = t(f"role.{user.role}", lang)
     st.caption(t("access.signed_in", lang, name=md_escape(user.shown_name), role=role))
-    _sign_out_button(load_access(given), lang, st)
+    _sign_out_button(load_access(given), lang)
 
