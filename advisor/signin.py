@@ -157,7 +157,7 @@ def _sign_out_button(settings: Access, lang: str) -> None:
     """Sign out: forget the built-in login, or end the OIDC session; a proxy signs out at the proxy."""
     if settings.mode == "password":  # in a callback, so a rerun of the page cannot lose the click
         st.button(t("login.sign_out", lang), key="sign_out", icon=":material/logout:", type="tertiary",
-                     on_click=lambda: st.session_state.pop(SIGNED_IN, None))
+                  on_click=lambda: st.session_state.pop(SIGNED_IN, None))
     elif settings.mode == "oidc" and st.user.get("is_logged_in", False):
         if st.button(t("login.sign_out", lang), key="sign_out", icon=":material/logout:", type="tertiary"):
             st.logout()
