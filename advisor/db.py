@@ -104,6 +104,7 @@ MANIFEST = "manifest.json"
 CACHE_FORMAT = 1  # bump when the layout of a prepared folder or the integrity file changes
 # The tables _prepare.sql creates; the identifier comes from our own SQL file, never from a user.
 _CREATE_TABLE = re.compile(r"^\s*create\s+(?:or\s+replace\s+)?table\s+([a-z_][a-z0-9_]*)\b", re.I | re.M)
+_CREATE_TABLE_AS = re.compile(r"^\s*create\s+(?:or\s+replace\s+)?table\s+[a-z_][a-z0-9_]*\s+as\b", re.I | re.M)
 
 # A prepared table of at most this many rows is copied into memory when read from the cache; a larger one is
 # read through a view over its file. Measured at the demo scale (1 M clicks, docs/benchmarks.md): in memory,
@@ -265,28 +266,19 @@ def _open(ds: Dataset, progress: Progress | None = None, use_cached: bool = True
             con.close()
             return _open(ds, progress, use_cached=False)
     else:
-        # Steps: the views (already made, lazily), each table, writing the cache.
-        steps = len(tables) + (2 if persisted else 1)
+        # Steps: the views (already made, lazily), then each table (built, and written when the cache is on).
         report(0.0, "views")
 
-        def build(name: str) -> None:
-            report((tables.index(name) + 1) / steps, name)
-            con.execute(_statement(con, sql, name))
+        def step(name: str) -> None:
+            report((tables.index(name) + 1) / (len(tables) + 1), name)
 
-        _run_prepare(con, sql, build)
-        if persisted:
-            report((steps - 1) / steps, "cache")
-            # After files that would not read (use_cached False), the folder is replaced whatever it looks like.
-            written = _write_prepared(con, folder, tables, replace=not use_cached)
-            if written is not None and use_cached:
-                # A large table is read from its file from now on, as every later connection will: the same
-                # figures, less memory. A small one stays in memory, as a later connection would copy it.
-                for name in tables:
-                    path = written / f"{name}.parquet"
-                    rows = pq.read_metadata(path).num_rows
-                    if rows > MATERIALISE_ROWS:
-                        con.execute("drop table " + name)
-                        _attach_prepared(con, name, path, rows)
+        # After files that would not read (use_cached False), the folder is replaced whatever it looks like.
+        if not (persisted and _build_into_cache(con, sql, tables, folder, step, replace=not use_cached)):
+            def build(name: str) -> None:
+                step(name)
+                con.execute(_statement(con, sql, name))
+
+            _run_prepare(con, sql, build)
         report(1.0, "done")
     if persisted:
         _mark_and_prune(ds, folder)
@@ -323,20 +315,29 @@ def _attach_prepared(con: duckdb.DuckDBPyConnection, name: str, path: Path, rows
         rel.create_view(name)
 
 
-def _write_prepared(con: duckdb.DuckDBPyConnection, folder: Path, tables: list[str], replace: bool = False
-                    ) -> Path | None:
-    """Write the prepared tables beside `folder` under a unique name, manifest last, and rename it into place.
-    Returns the folder now in place (ours or a racing process's), or None when writing failed. An existing
-    folder is kept when it is complete and intact, unless `replace`."""
+def _build_into_cache(con: duckdb.DuckDBPyConnection, sql: str, tables: list[str], folder: Path,
+                      step: Callable[[str], object], replace: bool = False) -> bool:
+    """Build each prepared table straight into its Parquet file, in a uniquely named sibling of `folder`, and read
+    it from there (a table is never held whole in memory: at the large scale one is bigger than the memory limit,
+    and building it in memory first spilled it to disk and back). The manifest is written last and the folder
+    renamed into place; the tables are then read from the folder in place (ours, or a racing process's when it won:
+    its files are used). An existing folder is kept when it is complete and intact, unless `replace`.
+    False when the files could not be written (disk full, read-only): the tables made so far are dropped, so the
+    caller builds them in memory."""
     part = folder.with_name(f".{folder.name}.part-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    entries: dict[str, dict] = {}
+
+    def build(name: str) -> None:
+        step(name)
+        path = part / f"{name}.parquet"
+        con.sql(_select_of(_statement(con, sql, name))).write_parquet(str(path))
+        rows = pq.read_metadata(path).num_rows
+        entries[name] = {"file": path.name, "rows": rows, "bytes": path.stat().st_size, "sha256": _digest(path)}
+        _attach_prepared(con, name, path, rows)  # the later tables of the script read it
+
     try:
         part.mkdir(parents=True)
-        entries = {}
-        for name in tables:
-            path = part / f"{name}.parquet"
-            con.table(name).write_parquet(str(path))
-            entries[name] = {"file": path.name, "rows": pq.read_metadata(path).num_rows,
-                             "bytes": path.stat().st_size, "sha256": _digest(path)}
+        _run_prepare(con, sql, build)
         _write_json(part / MANIFEST, {"format": CACHE_FORMAT, "tables": entries})
         try:
             os.rename(part, folder)
@@ -347,11 +348,39 @@ def _write_prepared(con: duckdb.DuckDBPyConnection, folder: Path, tables: list[s
                 os.rename(folder, aside)
                 os.rename(part, folder)
                 shutil.rmtree(aside, ignore_errors=True)
-        return folder if _read_manifest(folder, tables) is not None else None
-    except (OSError, duckdb.Error):
-        return None  # no cache this time (disk full, read-only): the connection keeps its in-memory tables
+        placed = _read_manifest(folder, tables)
+        if placed is None:
+            raise OSError(f"{folder} is not complete after writing")
+        for name in tables:
+            _detach_prepared(con, name)
+            _attach_prepared(con, name, folder / placed[name]["file"], placed[name]["rows"])
+        return True
+    except (OSError, duckdb.IOException, duckdb.PermissionException):
+        for name in tables:
+            _detach_prepared(con, name)
+        return False
     finally:
         shutil.rmtree(part, ignore_errors=True)
+
+
+def _select_of(statement: str) -> str:
+    """The query of a `create [or replace] table name as <query>;` statement of the preparation script (whose
+    text, as DuckDB splits the script, runs on to the comment lines before the next statement)."""
+    match = _CREATE_TABLE_AS.search(statement)
+    if match is None:
+        raise QueryError(f"{PREPARE}.sql: a table must be made by `create table name as <query>`")
+    lines = statement[match.end():].splitlines()
+    while lines and (not lines[-1].strip() or lines[-1].lstrip().startswith("--")):
+        lines.pop()
+    return "\n".join(lines).rstrip().removesuffix(";")
+
+
+def _detach_prepared(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop prepared table `name`, whether it was made a view (over a large file) or a table; nothing if absent."""
+    kinds = con.execute("select table_type from information_schema.tables where table_name = $name",
+                        {"name": name}).fetchall()
+    for (kind,) in kinds:
+        con.execute(("drop view " if kind == "VIEW" else "drop table ") + name)
 
 
 SOURCE = "source.json"  # in each fingerprint folder: which dataset folder it was made from; its mtime, last use

@@ -6,6 +6,31 @@
 create or replace macro is_fan_at(followed_at, unfollowed_at, t) as
     followed_at <= t and (unfollowed_at is null or unfollowed_at > t);
 
+-- The time a user was a fan of an influencer, as disjoint spans: overlapping or touching follows of the same
+-- pair are merged, follows that never made a fan (no start, or ending at or before it) are left out. So a user
+-- is a fan at t (is_fan_at over any follow) exactly when one span holds t, and a join on the pair and t finds
+-- at most one span: an equality join instead of a correlated exists over every follow.
+create or replace table fan_spans as
+with follows as (
+    select influencer_id, fan_id, followed_at, unfollowed_at
+    from fans
+    where influencer_id is not null and fan_id is not null and followed_at is not null
+      and (unfollowed_at is null or unfollowed_at > followed_at)
+), opened as (
+    -- a follow opens a span when it starts after every earlier follow of the pair has ended
+    select *, coalesce(followed_at > max(coalesce(unfollowed_at, 'infinity'::timestamp)) over (
+                  partition by influencer_id, fan_id order by followed_at, unfollowed_at
+                  rows between unbounded preceding and 1 preceding), true) as opens
+    from follows
+), numbered as (
+    select *, sum(opens::integer) over (
+                  partition by influencer_id, fan_id order by followed_at, unfollowed_at rows unbounded preceding) as span
+    from opened
+)
+select influencer_id, fan_id, min(followed_at) as followed_at,
+       if(bool_or(unfollowed_at is null), null, max(unfollowed_at)) as unfollowed_at
+from numbered
+group by influencer_id, fan_id, span;
 
 -- Every click with the author of its post (null for a post that does not exist), whether the user was a
 -- fan of that author at the moment of the click (METRICS.md: a click from a fan), and whether it is the
@@ -13,17 +38,18 @@ create or replace macro is_fan_at(followed_at, unfollowed_at, t) as
 -- of a post up to any moment are its first clicks before that moment, a count instead of a count(distinct).
 create or replace table click_facts as
 select c.clicked_at, c.user_id, c.post_id, c.product_id, c.channel, c.campaign_id, p.influencer_id,
-       exists (select 1 from fans f
-               where f.influencer_id = p.influencer_id and f.fan_id = c.user_id
-                 and is_fan_at(f.followed_at, f.unfollowed_at, c.clicked_at)) as from_fan,
+       s.fan_id is not null as from_fan,
        c.user_id is not null
            and row_number() over (partition by c.post_id, c.user_id order by c.clicked_at) = 1 as first_click
 from clicks c
-left join posts p on p.post_id = c.post_id;
+left join posts p on p.post_id = c.post_id
+left join fan_spans s on s.influencer_id = p.influencer_id and s.fan_id = c.user_id
+    and is_fan_at(s.followed_at, s.unfollowed_at, c.clicked_at);
 
 -- The latest click of the same user on the same product at or before each order, whatever its lag,
 -- with the author of the clicked post (null for a post that does not exist). Ties at one instant go to
--- the higher post_id (then campaign, then channel, so the choice is always the same).
+-- the higher post_id (then campaign, then channel, so the choice is always the same). Only the clicks of
+-- a user and product that were ordered can be such a click, so only those are grouped.
 create or replace table order_last_click as
 with clicks_one_per_instant as (
     select c.user_id, c.product_id, c.clicked_at,
@@ -31,19 +57,19 @@ with clicks_one_per_instant as (
            arg_max(c.channel, (c.post_id, coalesce(c.campaign_id, -1), c.channel)) as channel,
            arg_max(c.campaign_id, (c.post_id, coalesce(c.campaign_id, -1), c.channel)) as campaign_id
     from clicks c
+    semi join orders o on o.user_id = c.user_id and o.product_id = c.product_id
     group by c.user_id, c.product_id, c.clicked_at
 )
 select o.order_id, o.ordered_at, o.user_id, o.product_id, o.quantity, o.amount, o.status, o.refunded_at,
        c.clicked_at, c.post_id, c.channel, c.campaign_id, p.influencer_id,
        -- whether the buyer was a fan of the clicked post's author when ordering
-       exists (select 1 from fans f
-               where f.influencer_id = p.influencer_id and f.fan_id = o.user_id
-                 and is_fan_at(f.followed_at, f.unfollowed_at, o.ordered_at)) as from_fan
+       s.fan_id is not null as from_fan
 from orders o
 asof left join clicks_one_per_instant c
     on o.user_id = c.user_id and o.product_id = c.product_id and c.clicked_at <= o.ordered_at
-left join posts p on p.post_id = c.post_id;
-
+left join posts p on p.post_id = c.post_id
+left join fan_spans s on s.influencer_id = p.influencer_id and s.fan_id = o.user_id
+    and is_fan_at(s.followed_at, s.unfollowed_at, o.ordered_at);
 -- The interest buckets of a profile: each distinct tag once (NULL tags left out), ['unknown'] without any.
 create or replace macro interest_tags(interests) as
     case when len(list_filter(coalesce(interests, []), lambda x: x is not null)) = 0 then ['unknown']

@@ -30,7 +30,7 @@ OTHER = Filters(Period(*E.PERIODS["all"]), influencers=(1, 2), window=E.WINDOWS[
                 extra=(("post", 102), ("campaign", 1)))
 VIEWS = [(MAIN, EVERYONE), (MAIN, Viewer(merchants=(1, 2))), (OTHER, EVERYONE), (OTHER, Viewer(influencers=(1,)))]
 # The tables queries/_prepare.sql makes, in its order.
-PREPARED = ["click_facts", "order_last_click", "fan_interests"]
+PREPARED = ["fan_spans", "click_facts", "order_last_click", "fan_interests"]
 
 
 @pytest.fixture
@@ -354,6 +354,29 @@ def test_an_unwritable_cache_still_opens(ds: dataset.Dataset, monkeypatch: pytes
         "a part folder was left behind"
 
 
+def test_a_cache_that_fills_up_midway_still_opens(ds: dataset.Dataset, monkeypatch: pytest.MonkeyPatch,
+                                                  builds: list[str]) -> None:
+    """The disk fills while the second table is written: the first, already read from its file, is dropped and
+    every table is built in memory instead; the same figures, no folder left behind."""
+    expected = some_queries(ds)
+    shutil.rmtree(db.prepared_dir(ds))
+    digest = db._digest
+    calls: list[Path] = []
+
+    def filling(path: Path) -> str:
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return digest(path)
+
+    monkeypatch.setattr(db, "_digest", filling)
+    builds.clear()
+    assert_same(expected, some_queries(ds))
+    assert builds == PREPARED[:2] + PREPARED, "written up to the second table, then all built in memory"
+    assert not [p.name for p in db.prepared_dir(ds).parent.iterdir() if "prepared" in p.name], \
+        "a part folder was left behind"
+
+
 # ---- (e) the folder names what it was made from -----------------------------------------------------
 
 def test_the_prepared_tables_are_found_in_the_sql() -> None:
@@ -446,7 +469,7 @@ def test_findings_of_older_rules_are_deleted(ds: dataset.Dataset, cache: Path) -
 def test_progress_is_reported_between_steps_when_preparing(ds: dataset.Dataset) -> None:
     seen: list[tuple[float, str]] = []
     db.connect(ds, progress=lambda fraction, step: seen.append((fraction, step)))
-    assert [s for _, s in seen] == ["views", *PREPARED, "cache", "done"]
+    assert [s for _, s in seen] == ["views", *PREPARED, "done"]
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] == 1
     seen.clear()
