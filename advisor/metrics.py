@@ -339,8 +339,8 @@ def post_ranking(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataF
         raise ParameterError(f"show is one of {', '.join(RANK_SHOWS)}; got {show!r}")
     if not isinstance(search, str) or len(search) > MAX_SEARCH:
         raise ParameterError(f"a title search has at most {MAX_SEARCH} characters")
-    if not isinstance(limit, int) or not 1 <= limit <= db.MAX_ROWS:
-        raise ParameterError(f"limit is a whole number from 1 to {db.MAX_ROWS:,}; got {limit!r}")
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        raise ParameterError(f"limit is a whole number from 1; got {limit!r}")
     return run_query(ds, "post_ranking", viewer, **f.event_params(), rank_by=rank_by, show=show, search=search,
                      post=None if post is None else int(post), limit=limit)  # type: ignore[call-overload]
 
