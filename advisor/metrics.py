@@ -100,6 +100,8 @@ def run_query(ds: Dataset, name: str, viewer: Viewer = EVERYONE, **params: objec
             _cache.move_to_end(key)
             return hit.copy()
     result = db.run(ds, name, seen, **params)
+    if len(result) > db.MAX_ROWS:
+        return result  # a whole result of the command line (db.uncapped): never served to a capped caller
     with _cache_lock:
         _cache[key] = result
         while len(_cache) > _CACHE_SIZE:
