@@ -138,7 +138,7 @@ SCREENS: dict[str, tuple[Call, ...]] = {
     "posts": (
         *SIDEBAR, Call("content_type_summary"), Call("posts_funnel"), Call("posts_channel_split"),
         Call("purchase_delay"), Call("post_ranking", _post_table), Call("influencer_list"),
-        Call("post_ranking", _best_post), Call("post_hourly", _post), Call("post_products", _post),
+        Call("post_hourly", _post), Call("post_products", _post),
         Call("post_campaigns", _post)),
     "campaigns": (
         *SIDEBAR, Call("campaign_roi"), Call("campaign_table", _cps), Call("campaign_hourly", _campaign),

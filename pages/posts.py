@@ -255,12 +255,19 @@ with show_box:
 
 
 # The post in detail: chosen in the picker below or by selecting its row; by default the period's best seller
-# (highest GMV, ties: the lower post id). Its row is looked up in SQL, whichever rows the table holds.
+# (highest GMV, ties: the lower post id). Its row is looked up in SQL when the table's rows lack it.
 def _one(extra: tuple[tuple[str, object], ...]) -> pd.DataFrame:
     return ctx.query(metrics.post_ranking, dataclasses.replace(ctx.filters, extra=(*extra, ("limit", 1))))
 
 
-picked = _one((("post", view["post"]),)) if view["post"] is not None else rows.iloc[0:0]
+# The table's own rows answer when they can: the chosen post among them, or the best seller heading a table ranked
+# by GMV, best first, ties by post id (the default pick's order).
+if view["post"] is not None:
+    picked = rows[(rows["post_id"] == view["post"]).to_numpy(dtype=bool)].head(1)
+    if picked.empty:
+        picked = _one((("post", view["post"]),))
+else:
+    picked = rows.head(1) if by == "gmv" and show != "bottom" and not view["q"] else rows.iloc[0:0]
 if picked.empty:
     if view["post"] is not None:
         _set(post=None)  # a post outside the period (or unknown): back to the default, silently
