@@ -634,12 +634,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "posts.table.title_top": ("微博明细:按{metric}排名前 {n} 条", "Post by post: the first {n} by {metric}"),
     "posts.table.title_bottom": ("微博明细:按{metric}排名后 {n} 条", "Post by post: the last {n} by {metric}"),
     "posts.table.title_search": (",标题含“{q}”", ", titles holding “{q}”"),
-    "posts.limited": ("表格按{metric}从高到低排名,只列出前 {shown} 条(符合条件的共 {ranked} 条,"
-                      "并列时微博 ID 小的在前)。要看其他微博,请缩短统计周期、选择达人或搜索标题;"
-                      "完整明细可用命令行导出:`{command}`",
-                      "The table ranks the posts by {metric}, best first, and lists only the first {shown} of the "
-                      "{ranked} that match (ties: the lower post ID first). To see others, shorten the period, choose "
-                      "influencers or search a title; the full table from the command line: `{command}`"),
+    "posts.limited": ("列出按{metric}从高到低的前 {shown} 条,共 {ranked} 条微博(并列时微博 ID 小的在前)。"
+                      "要看其他微博,请缩短统计周期、选择达人或搜索标题;完整明细可用命令行导出:`{command}`",
+                      "Listed: the first {shown} of {ranked} posts by {metric}, best first (ties: the lower post ID "
+                      "first). To see others, shorten the period, choose influencers or search a title; the whole "
+                      "table from the command line: `{command}`"),
     "posts.search": ("搜索标题", "Search titles"),
     "posts.search_placeholder": ("输入标题中的词", "A word from the title"),
     "posts.search_help": ("只显示标题包含该文字的微博(不区分大小写)。", "Shows only posts whose title contains the "

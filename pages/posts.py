@@ -223,15 +223,17 @@ if view["q"]:
     table_title += ctx.t("posts.table.title_search", q=str(view["q"]))
     stem += "_search"
 ui.section(ctx, table_title, lambda: frame, stem, "posts_table")
-caption = (ctx.t("posts.table.caption", window=window) + " "
-           + ctx.t("posts.count", shown=f"{len(shown):,}", total=f"{total_posts:,}"))
-if cut:
+caption = ctx.t("posts.table.caption", window=window) + " "
+if not cut:
+    caption += ctx.t("posts.count", shown=f"{len(shown):,}", total=f"{total_posts:,}")
+else:
     command = ["python -m advisor query post_conversion --data DIR", f"--from {ctx.filters.period.start}",
                f"--to {ctx.filters.period.end}", *(f"--influencer {i}" for i in ctx.filters.influencers)]
     if ctx.filters.window != metrics.DEFAULT_WINDOW:
-        command.append(f"--window-days {ctx.filters.window.total_seconds() / 86400:g}")
-    caption += " " + ctx.t("posts.limited", shown=f"{len(shown):,}", ranked=f"{ranked:,}", metric=metric_name,
-                           command=" ".join(command))
+        # Ten digits: one hour (1/24 day) reads back as exactly one hour.
+        command.append(f"--window-days {ctx.filters.window.total_seconds() / 86400:.10g}")
+    caption += ctx.t("posts.limited", shown=f"{len(shown):,}", ranked=f"{ranked:,}", metric=metric_name,
+                     command=" ".join(command))
 st.caption(caption)
 
 lang = ctx.lang
