@@ -59,6 +59,17 @@ def _post(p: Picks) -> Filters | None:
     return None if p.post is None else replace(p.filters, extra=(("post", p.post),))
 
 
+def _post_table(p: Picks) -> Filters:
+    """The Posts screen's table in its default view: the first posts by GMV (pages/posts.py, TABLE_LIMIT)."""
+    return replace(p.filters, extra=(("rank_by", "gmv"), ("show", "all"), ("search", ""),
+                                     ("limit", metrics.RANK_LIMIT)))
+
+
+def _best_post(p: Picks) -> Filters:
+    """The Posts screen's default post in detail: the best seller (post_ranking's first by GMV)."""
+    return replace(p.filters, extra=(("rank_by", "gmv"), ("show", "top"), ("limit", 1)))
+
+
 def _campaign(p: Picks) -> Filters | None:
     return None if p.campaign is None else replace(p.filters, extra=(("campaign", p.campaign),))
 
@@ -125,9 +136,10 @@ SCREENS: dict[str, tuple[Call, ...]] = {
         Call("audience_tgi", _dim("interest")),  # drawn for 1-4 chosen influencers; here over all of them
         Call("audience_active_hours"), Call("audience_quality")),
     "posts": (
-        *SIDEBAR, Call("post_conversion"), Call("posts_funnel"), Call("posts_channel_split"),
-        Call("content_type_summary"), Call("purchase_delay"), Call("influencer_list"),
-        Call("post_hourly", _post), Call("post_products", _post), Call("post_campaigns", _post)),
+        *SIDEBAR, Call("content_type_summary"), Call("posts_funnel"), Call("posts_channel_split"),
+        Call("purchase_delay"), Call("post_ranking", _post_table), Call("influencer_list"),
+        Call("post_hourly", _post), Call("post_products", _post),
+        Call("post_campaigns", _post)),
     "campaigns": (
         *SIDEBAR, Call("campaign_roi"), Call("campaign_table", _cps), Call("campaign_hourly", _campaign),
         Call("campaign_products")),
@@ -148,7 +160,8 @@ SCREENS: dict[str, tuple[Call, ...]] = {
 # The filters a named query needs beyond the default view (any other query runs with the default view).
 QUERY_FILTERS: dict[str, Callable[[Picks], Filters | None]] = {
     "audience_breakdown": _dim("gender"), "audience_tgi": _dim("interest"),
-    "post_hourly": _post, "post_products": _post, "post_campaigns": _post, "campaign_hourly": _campaign,
+    "post_ranking": _post_table, "post_hourly": _post, "post_products": _post, "post_campaigns": _post,
+    "campaign_hourly": _campaign,
     "influencer_compare": _merchant, "audience_match": _segment,
     "audience_overlap": _shortlist, "shortlist_reach": _shortlist,
 }
@@ -171,9 +184,10 @@ def find_picks(ds: Dataset, window: dt.timedelta = metrics.DEFAULT_WINDOW, needs
         raise ValueError("the dataset has no activity to benchmark")
     picks = Picks(Filters(span, window=window))
     f = picks.filters
-    posts = metrics.post_conversion(ds, f) if "post" in needs else pd.DataFrame()
-    if len(posts):
-        best = posts.sort_values(["gmv", "orders", "clicks", "posted_at"], ascending=False, kind="stable")
+    # The best seller as the Posts screen picks it, ranked in SQL (post_conversion's 1.6 M rows at large are over
+    # db.MAX_ROWS).
+    best = metrics.post_ranking(ds, _best_post(picks)) if "post" in needs else pd.DataFrame()
+    if len(best):
         picks = replace(picks, post=int(best["post_id"].iloc[0]))
     roi = metrics.campaign_roi(ds, f) if "campaign" in needs else pd.DataFrame()
     if len(roi):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from advisor import access, dataset, metrics
+from advisor import access, dataset, db, metrics
 from advisor.access import AccessError
 from advisor.db import QueryError
 from advisor.i18n import LANGS, problem_text
@@ -56,6 +56,14 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--dim", help="breakdown dimension, for queries that take one")
     q.add_argument("--post", type=int, metavar="ID", help="post id, for the post drill-down queries")
     q.add_argument("--campaign", type=int, metavar="ID", help="campaign id, for campaign_hourly")
+    q.add_argument("--rank-by", choices=metrics.RANK_BY, default="gmv", metavar="METRIC",
+                   help=f"post_ranking: the metric, one of {', '.join(metrics.RANK_BY)} (default gmv)")
+    q.add_argument("--show", choices=metrics.RANK_SHOWS, default="all",
+                   help="post_ranking: all or top (best first), bottom (worst first); top and bottom leave out posts "
+                        "without a value (default all)")
+    q.add_argument("--search", default="", metavar="TEXT", help="post_ranking: only posts whose title holds TEXT")
+    q.add_argument("--limit", type=int, default=metrics.RANK_LIMIT, metavar="N",
+                   help=f"post_ranking: at most N posts (default {metrics.RANK_LIMIT:,})")
     q.add_argument("--segment", action="append", default=[], metavar="DIM=VALUE",
                    help="target segment of influencer_compare and audience_match; DIM one of "
                         f"{', '.join(metrics.SEGMENT_DIMS)} (e.g. gender=f, age_band=25-29, city_tier=1, "
@@ -152,8 +160,11 @@ def _query(args: argparse.Namespace) -> int:
                               extra=tuple((key, value) for key, value in (("post", args.post),
                                                                           ("campaign", args.campaign))
                                           if value is not None)
-                              + ((("segment", metrics.Segment.from_args(args.segment)),) if args.segment else ()))
-    frame = metrics.QUERIES[args.name](ds, filters)
+                              + ((("segment", metrics.Segment.from_args(args.segment)),) if args.segment else ())
+                              + (("rank_by", args.rank_by), ("show", args.show), ("search", args.search),
+                                 ("limit", args.limit)))
+    with db.uncapped():  # whole results: db.MAX_ROWS guards the screens, not a file written here
+        frame = metrics.QUERIES[args.name](ds, filters)
     _write(frame, args.format, args.out)
     return EXIT_OK
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import datetime as dt
 import functools
@@ -14,7 +16,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -47,6 +49,21 @@ class TooManyRows(QueryError):
     def __init__(self, name: str, limit: int) -> None:
         super().__init__(f"query {name} returned more than {limit:,} rows; narrow the filters")
         self.name, self.limit = name, limit
+
+
+# The row cap keeps a screen from pulling a result it cannot show into memory; the command line writes whole results
+# (`query post_conversion` at 1.6 M posts), so it runs its queries inside uncapped().
+_uncapped: contextvars.ContextVar[bool] = contextvars.ContextVar("uncapped", default=False)
+
+
+@contextlib.contextmanager
+def uncapped() -> Iterator[None]:
+    """Lift MAX_ROWS for the queries run inside (in this thread or task only): the command line's whole results."""
+    token = _uncapped.set(True)
+    try:
+        yield
+    finally:
+        _uncapped.reset(token)
 
 
 class NotPermitted(QueryError):
@@ -495,7 +512,8 @@ def _param_value(value: object) -> object:
 
 def run(ds: Dataset, name: str, viewer: Viewer | None = None, **params: object) -> pd.DataFrame:
     """Run named query `name` with `$named` params under the viewer scope of `ds` (narrowed by `viewer`, never
-    widened); at most MAX_ROWS rows. The scope is set last, so no parameter can replace it."""
+    widened); at most MAX_ROWS rows (unless inside uncapped()). The scope is set last, so no parameter can replace
+    it."""
     seen = scope(ds, viewer)
     if name in PROFILE_QUERIES and not seen.profiles:
         raise NotPermitted(name)
@@ -516,7 +534,7 @@ def run(ds: Dataset, name: str, viewer: Viewer | None = None, **params: object) 
         for batch in reader:
             batches.append(batch)
             rows += batch.num_rows
-            if rows > MAX_ROWS:
+            if rows > MAX_ROWS and not _uncapped.get():
                 raise TooManyRows(name, MAX_ROWS)
         table = pa.Table.from_batches(batches, schema=reader.schema)
     except duckdb.InterruptException:

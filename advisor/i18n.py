@@ -631,15 +631,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "查看该微博详情。",
                             "Orders, GMV and the ratios built on them use the attribution window {window}. Click a "
                             "header to sort; select a row to see that post in detail below."),
+    "posts.table.title_top": ("微博明细:按{metric}排名前 {n} 条", "Post by post: the first {n} by {metric}"),
+    "posts.table.title_bottom": ("微博明细:按{metric}排名后 {n} 条", "Post by post: the last {n} by {metric}"),
+    "posts.table.title_search": (",标题含“{q}”", ", titles holding “{q}”"),
+    "posts.limited": ("列出按{metric}从高到低的前 {shown} 条,共 {ranked} 条微博(并列时微博 ID 小的在前)。"
+                      "要看其他微博,请缩短统计周期、选择达人或搜索标题;完整明细可用命令行导出:`{command}`",
+                      "Listed: the first {shown} of {ranked} posts by {metric}, best first (ties: the lower post ID "
+                      "first). To see others, shorten the period, choose influencers or search a title; the whole "
+                      "table from the command line: `{command}`"),
     "posts.search": ("搜索标题", "Search titles"),
     "posts.search_placeholder": ("输入标题中的词", "A word from the title"),
     "posts.search_help": ("只显示标题包含该文字的微博(不区分大小写)。", "Shows only posts whose title contains the "
                           "text (case does not matter)."),
     "posts.rank_by": ("排名指标", "Rank by"),
     "posts.show": ("显示", "Show"),
-    "posts.show_help": ("按排名指标列出最好或最差的 10 条微博;该指标为空的微博(例如没有点击时的转化率)不参与排名。",
-                        "The 10 best or worst posts by the ranking metric; posts where it is empty (such as the "
-                        "conversion rate without clicks) are left out of the ranking."),
+    "posts.show_help": ("全部:按排名指标从高到低列出微博(最多 {n} 条,该指标为空的排在最后);前 10 / 后 10:最好或最差的 "
+                        "10 条,该指标为空的微博(例如没有点击时的转化率)不参与排名。并列时微博 ID 小的在前。",
+                        "All: the posts by the ranking metric, best first (at most {n}; those where it is empty come "
+                        "last). Top 10 / Bottom 10: the 10 best or worst, leaving out posts where the metric is empty "
+                        "(such as the conversion rate without clicks). Ties: the lower post ID first."),
     "posts.show.all": ("全部", "All"),
     "posts.show.top": ("前 10", "Top 10"),
     "posts.show.bottom": ("后 10", "Bottom 10"),

@@ -100,6 +100,8 @@ def run_query(ds: Dataset, name: str, viewer: Viewer = EVERYONE, **params: objec
             _cache.move_to_end(key)
             return hit.copy()
     result = db.run(ds, name, seen, **params)
+    if len(result) > db.MAX_ROWS:
+        return result  # a whole result of the command line (db.uncapped): never served to a capped caller
     with _cache_lock:
         _cache[key] = result
         while len(_cache) > _CACHE_SIZE:
@@ -317,6 +319,34 @@ def post_conversion(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.Da
     return run_query(ds, "post_conversion", viewer, **f.event_params())
 
 
+# The Posts screen's table at any scale (issue 10): post_ranking ranks and cuts in SQL, so a period of 1.6 M posts
+# sends the screen a thousand rows, not 1.6 M (over db.MAX_ROWS). Its choices come in Filters.extra.
+RANK_BY = ("gmv", "net_gmv", "orders", "clicks", "impressions", "reads", "interactions", "ctr", "cvr", "aov",
+           "gmv_per_1k_reads")
+RANK_SHOWS = ("all", "top", "bottom")
+RANK_LIMIT = 1_000  # rows of post_ranking unless told otherwise: what a table on a screen can usefully hold
+MAX_SEARCH = 100  # characters of a title search
+
+
+def post_ranking(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """The first posts of post_conversion by a metric (Filters.extra: "rank_by" of RANK_BY, default gmv; "show" of
+    RANK_SHOWS, default all; "search", a title substring; "post", one post; "limit", default RANK_LIMIT), with their
+    rank and the number of posts ranked before the limit (ranked_posts)."""
+    extra = dict(f.extra)
+    rank_by, show = extra.get("rank_by", "gmv"), extra.get("show", "all")
+    search, post, limit = extra.get("search") or "", extra.get("post"), extra.get("limit", RANK_LIMIT)
+    if rank_by not in RANK_BY:
+        raise ParameterError(f"rank_by is one of {', '.join(RANK_BY)}; got {rank_by!r}")
+    if show not in RANK_SHOWS:
+        raise ParameterError(f"show is one of {', '.join(RANK_SHOWS)}; got {show!r}")
+    if not isinstance(search, str) or len(search) > MAX_SEARCH:
+        raise ParameterError(f"a title search has at most {MAX_SEARCH} characters")
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        raise ParameterError(f"limit is a whole number from 1; got {limit!r}")
+    return run_query(ds, "post_ranking", viewer, **f.event_params(), rank_by=rank_by, show=show, search=search,
+                     post=None if post is None else int(post), limit=limit)  # type: ignore[call-overload]
+
+
 def content_type_summary(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
     """CTR, CVR and GMV per 1k reads by content type, with the number of posts behind each."""
     return run_query(ds, "content_type_summary", viewer, **f.event_params())
@@ -474,6 +504,7 @@ QUERIES: dict[str, Callable[[Dataset, Filters, Viewer], pd.DataFrame]] = {
     "audience_active_hours": audience_active_hours,
     "audience_quality": audience_quality,
     "post_conversion": post_conversion,
+    "post_ranking": post_ranking,
     "content_type_summary": content_type_summary,
     "post_channels": post_channels,
     "purchase_delay": purchase_delay,

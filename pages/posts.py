@@ -14,14 +14,15 @@ from advisor import charts, metrics, ui
 from advisor.i18n import DASH, fmt_compact, fmt_money, fmt_pct, label
 
 # The screen's own choices, kept in the URL beside the sidebar's: the post in detail, the title search, the
-# ranking metric and whether the table shows all posts or the 10 best / worst by it.
+# ranking metric and whether the table shows the posts best first (at most TABLE_LIMIT) or the 10 best / worst.
 URL_KEYS = ("post", "q", "by", "show")
-RANK_BY = ("gmv", "net_gmv", "orders", "clicks", "impressions", "reads", "interactions", "ctr", "cvr", "aov",
-           "gmv_per_1k_reads")
-SHOWS = ("all", "top", "bottom")
+RANK_BY = metrics.RANK_BY
+SHOWS = metrics.RANK_SHOWS
 DEFAULTS: dict[str, object] = {"post": None, "q": "", "by": "gmv", "show": "all"}
 TOP_N = 10
-MAX_QUERY = 100  # characters of a title search
+# Rows of the table under "all": ranked and cut in SQL (post_ranking), so a period of 1.6 M posts opens the screen.
+TABLE_LIMIT = metrics.RANK_LIMIT
+MAX_QUERY = metrics.MAX_SEARCH  # characters of a title search
 MAX_OPTIONS = 300  # posts offered in the drill-down picker: a selectbox with 30,000 options would stall the page
 _ID_RE = re.compile(r"^-?\d{1,18}$")
 
@@ -149,11 +150,13 @@ if ctx.span is None:  # a dataset without any activity has no period to speak of
     st.stop()
 st.caption(ui.scope_line(ctx))
 
-posts = ctx.query(metrics.post_conversion)
-if posts.empty:
+# The period's posts by format: summed in SQL, so the count is exact however many posts there are.
+formats = ctx.query(metrics.content_type_summary)
+total_posts = int(formats["posts"].sum()) if len(formats) else 0
+if not total_posts:
     info(ctx.t("posts.no_posts"))
     st.stop()
-info(ctx.t("posts.how", posts=f"{len(posts):,}", window=ctx.window_label))
+info(ctx.t("posts.how", posts=f"{total_posts:,}", window=ctx.window_label))
 view = _view()
 window = ctx.window_label
 
@@ -178,7 +181,6 @@ with right:
               "posts_channel_split", "posts_channel_split")
 
 # Content formats side by side, with the number of posts behind each bar.
-formats = ctx.query(metrics.content_type_summary)
 chart(charts.posts_formats(formats, ctx.lang, window), formats,
       ("content_type", "posts", "impressions", "reads", "clicks", "orders", "gmv", "net_gmv", "ctr", "cvr",
        "gmv_per_1k_reads"), ctx.t("posts.formats.caption"), "posts_formats", "posts_formats")
@@ -193,24 +195,46 @@ else:
           ("band", "max_hours", "orders", "share", "cumulative_share"), ctx.t("posts.delay.caption"),
           "posts_purchase_delay", "posts_purchase_delay")
 
-# The post table: search, then all posts or the 10 best / worst by a metric; a selected row opens it below.
-# The widgets' callbacks have updated the view before this run, so the rows are known before they are drawn.
-shown = posts
-if view["q"]:
-    shown = shown[shown["title"].str.contains(str(view["q"]), case=False, regex=False, na=False)]
-if view["show"] != "all":
-    by = str(view["by"])
-    shown = shown[shown[by].notna()].sort_values([by, "posted_at"], ascending=[view["show"] == "bottom", False],
-                                                 kind="stable").head(TOP_N)
+# The post table: search, then the posts best first by a metric (at most TABLE_LIMIT) or the 10 best / worst by
+# it, ranked and cut in SQL; a selected row opens it below. The widgets' callbacks have updated the view before this
+# run, so the rows are known before they are drawn.
+by, show = str(view["by"]), str(view["show"])
+limit = TABLE_LIMIT if show == "all" else TOP_N
+ranking = dataclasses.replace(ctx.filters, extra=(("rank_by", by), ("show", show), ("search", str(view["q"])),
+                                                  ("limit", limit)))
+rows = ctx.query(metrics.post_ranking, ranking)
+ranked = int(rows["ranked_posts"].iloc[0]) if len(rows) else 0
+cut = show == "all" and ranked > len(rows)
 names = ctx.query(metrics.influencer_list).set_index("influencer_id")["name"]
-shown = shown.assign(title=shown["title"].fillna(ctx.t("posts.untitled")),
-                     influencer=shown["influencer_id"].map(names))
+shown = rows.assign(title=rows["title"].fillna(ctx.t("posts.untitled")),
+                    influencer=rows["influencer_id"].map(names))
 columns = [c for c in POST_COLUMNS if c != "influencer" or len(ctx.filters.influencers) != 1]
 st.session_state["_posts_rows"] = [int(i) for i in shown["post_id"]]
 frame = table_frame(shown, columns)
-ui.section(ctx, ctx.t("posts.table.title"), lambda: frame, "posts", "posts_table")
-st.caption(ctx.t("posts.table.caption", window=window) + " "
-           + ctx.t("posts.count", shown=f"{len(shown):,}", total=f"{len(posts):,}"))
+metric_name = ctx.t(f"posts.col.{by}")
+# The title (and so the page report) and the file name say which rows the table holds.
+if cut or show != "all":
+    which = "top" if show != "bottom" else "bottom"
+    table_title = ctx.t(f"posts.table.title_{which}", n=f"{len(shown):,}", metric=metric_name)
+    stem = f"posts_{which}{len(shown)}_{by}"
+else:
+    table_title, stem = ctx.t("posts.table.title"), "posts"
+if view["q"]:
+    table_title += ctx.t("posts.table.title_search", q=str(view["q"]))
+    stem += "_search"
+ui.section(ctx, table_title, lambda: frame, stem, "posts_table")
+caption = ctx.t("posts.table.caption", window=window) + " "
+if not cut:
+    caption += ctx.t("posts.count", shown=f"{len(shown):,}", total=f"{total_posts:,}")
+else:
+    command = ["python -m advisor query post_conversion --data DIR", f"--from {ctx.filters.period.start}",
+               f"--to {ctx.filters.period.end}", *(f"--influencer {i}" for i in ctx.filters.influencers)]
+    if ctx.filters.window != metrics.DEFAULT_WINDOW:
+        # Ten digits: one hour (1/24 day) reads back as exactly one hour.
+        command.append(f"--window-days {ctx.filters.window.total_seconds() / 86400:.10g}")
+    caption += ctx.t("posts.limited", shown=f"{len(shown):,}", ranked=f"{ranked:,}", metric=metric_name,
+                     command=" ".join(command))
+st.caption(caption)
 
 lang = ctx.lang
 search_key, by_key, show_key = "posts_q", ui.widget_key("posts_by", lang), ui.widget_key("posts_show", lang)
@@ -227,15 +251,30 @@ with by_box:
                  on_change=lambda: _set(by=st.session_state[by_key]))
 with show_box:
     st.segmented_control(ctx.t("posts.show"), SHOWS, key=show_key, required=True,
-                         format_func=lambda s: ctx.t(f"posts.show.{s}"), help=ctx.t("posts.show_help"),
+                         format_func=lambda s: ctx.t(f"posts.show.{s}"),
+                         help=ctx.t("posts.show_help", n=f"{TABLE_LIMIT:,}"),
                          on_change=lambda: _set(show=st.session_state[show_key] or "all"))
 
 
-# The post in detail: chosen in the picker below or by selecting its row; by default the period's best seller.
-best = posts.sort_values(["gmv", "orders", "clicks", "posted_at"], ascending=False, kind="stable")
-chosen = view["post"] if view["post"] in set(posts["post_id"]) else int(best["post_id"].iloc[0])
-if view["post"] is not None and view["post"] != chosen:
-    _set(post=None)  # a post outside the period (or unknown): back to the default, silently
+# The post in detail: chosen in the picker below or by selecting its row; by default the period's best seller
+# (highest GMV, ties: the lower post id). Its row is looked up in SQL when the table's rows lack it.
+def _one(extra: tuple[tuple[str, object], ...]) -> pd.DataFrame:
+    return ctx.query(metrics.post_ranking, dataclasses.replace(ctx.filters, extra=(*extra, ("limit", 1))))
+
+
+# The table's own rows answer when they can: the chosen post among them, or the best seller heading a table ranked
+# by GMV, best first, ties by post id (the default pick's order).
+if view["post"] is not None:
+    picked = rows[(rows["post_id"] == view["post"]).to_numpy(dtype=bool)].head(1)
+    if picked.empty:
+        picked = _one((("post", view["post"]),))
+else:
+    picked = rows.head(1) if by == "gmv" and show != "bottom" and not view["q"] else rows.iloc[0:0]
+if picked.empty:
+    if view["post"] is not None:
+        _set(post=None)  # a post outside the period (or unknown): back to the default, silently
+    picked = _one((("rank_by", "gmv"), ("show", "top")))
+chosen = int(picked["post_id"].iloc[0])
 
 
 def _on_row() -> None:
@@ -265,7 +304,7 @@ else:
 options = [int(i) for i in shown["post_id"].head(MAX_OPTIONS)]
 if chosen not in options:
     options.insert(0, chosen)
-by_id = posts.set_index("post_id")
+by_id = pd.concat([f for f in (rows, picked) if len(f)]).drop_duplicates("post_id").set_index("post_id")
 option_texts = {
     int(pid): ctx.t("posts.drill.option", time=f"{when:%Y-%m-%d %H:%M}",
                     title=title if isinstance(title, str) and title else ctx.t("posts.untitled"),

@@ -65,7 +65,8 @@ def test_exports_and_the_copied_link(server: str, browser) -> None:  # noqa: ANN
     _open_popover(page, "posts_table_more")
     name, data = _download(page, ".st-key-posts_table_xlsx")
     page.keyboard.press("Escape")
-    assert re.fullmatch(r"posts_\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d\.xlsx", name), name
+    # The file says what it holds: the 10 worst by CVR.
+    assert re.fullmatch(r"posts_bottom10_cvr_\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d\.xlsx", name), name
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
     assert [c.value for c in ws[1]] == rows[0] and all(c.font.b for c in ws[1]) and ws.freeze_panes == "A2"
     assert ws.max_row == len(rows)
@@ -94,7 +95,7 @@ def test_exports_and_the_copied_link(server: str, browser) -> None:  # noqa: ANN
     _no_network(html)
     assert html.count('class="chart"') == charts and html.count("Plotly.newPlot") == charts
     for text in ("Posts · Social Commerce Advisor", "(30 days)", "3 days", "by=cvr", "show=bottom", "English",
-                 t("posts.table.title", "en")):
+                 t("posts.table.title_bottom", "en", n="10", metric=t("posts.col.cvr", "en"))):
         assert text in html, text
 
     # The link in the share box names the whole view and the dataset.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from advisor import dataset, metrics
+from advisor import dataset, db, metrics
 from advisor.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +34,29 @@ def test_query_csv_on_stdout_equals_the_query_layer(minimal_dataset: Path, capsy
     assert list(got.columns) == list(want.columns)
     assert got.iloc[0].to_dict() == pytest.approx({k: float(v) for k, v in want.iloc[0].items()})
     assert got.loc[0, "orders"] == 2  # the second order comes 12 h after its click: inside one day
+
+
+def test_query_writes_every_row_whatever_the_screens_row_cap(tiny_demo: Path, capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """db.MAX_ROWS keeps a screen from holding what it cannot show; `query post_conversion` writes the whole table
+    (the Posts screen's caption sends readers here for it), and post_ranking its first --limit rows."""
+    monkeypatch.setattr(db, "MAX_ROWS", 5)
+    metrics.clear_cache()
+    code, out, err = _run(capsys, "query", "post_conversion", "--data", str(tiny_demo))
+    assert code == 0, err
+    got = pd.read_csv(io.StringIO(out))
+    assert len(got) > 5 and got["post_id"].is_unique
+    code, out, err = _run(capsys, "query", "post_ranking", "--data", str(tiny_demo), "--rank-by", "cvr", "--show",
+                          "bottom", "--limit", "7")
+    assert code == 0, err
+    ranked = pd.read_csv(io.StringIO(out))
+    assert list(ranked["rank"]) == list(range(1, 8))
+    worst = got[got["cvr"].notna()].sort_values(["cvr", "post_id"], kind="stable").head(7)
+    assert list(ranked["post_id"]) == list(worst["post_id"])
+    assert set(ranked["ranked_posts"]) == {int(got["cvr"].notna().sum())}
+    with pytest.raises(db.TooManyRows):  # outside the command line the cap stands
+        metrics.post_conversion(dataset.open_dataset(tiny_demo), metrics.Filters(
+            metrics.span_period(dataset.open_dataset(tiny_demo))))
 
 
 def test_window_changes_the_answer(minimal_dataset: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from advisor import charts, metrics, ui
+from advisor import charts, db, metrics, ui
 from advisor.dataset import open_dataset
 from advisor.i18n import CATALOGUE, fmt_compact, fmt_money, fmt_pct, label, t
 
@@ -50,6 +51,15 @@ def _tile(value: object, name: str, lang: str) -> str:
 @pytest.fixture
 def whole(tiny_demo: Path) -> metrics.Filters:
     return metrics.Filters(metrics.span_period(open_dataset(tiny_demo)))
+
+
+def _ranked(posts: pd.DataFrame, by: str = "gmv", show: str = "all", limit: int = 1_000) -> pd.DataFrame:
+    """The table's rows as the screen ranks them: best first by `by` (worst first for bottom), ties by the lower post
+    id; top and bottom leave out posts without a value, all puts them last."""
+    if show != "all":
+        posts = posts[posts[by].notna()]
+    return posts.sort_values([by, "post_id"], ascending=[show == "bottom", True], na_position="last",
+                             kind="stable").head(limit)
 
 
 def _post_with_campaigns(tiny_demo: Path, f: metrics.Filters) -> int:
@@ -90,7 +100,9 @@ def test_posts_screen_in_both_languages(tiny_demo: Path, monkeypatch: pytest.Mon
 def test_the_table_equals_post_conversion(tiny_demo: Path, monkeypatch: pytest.MonkeyPatch,
                                           whole: metrics.Filters) -> None:
     at = _posts(tiny_demo, monkeypatch, lang="en")
-    expected = metrics.post_conversion(open_dataset(tiny_demo), whole)
+    everything = metrics.post_conversion(open_dataset(tiny_demo), whole)
+    expected = _ranked(everything)
+    assert len(expected) == len(everything)  # the tiny demo's posts fit the table: nothing is cut
     table = _table(at)
     assert len(table) == len(expected)
     assert list(table[_col("post_id", "en")]) == list(expected["post_id"])
@@ -100,6 +112,53 @@ def test_the_table_equals_post_conversion(tiny_demo: Path, monkeypatch: pytest.M
     names = metrics.influencer_list(open_dataset(tiny_demo), whole).set_index("influencer_id")["name"]
     assert list(table[_col("influencer", "en")]) == [names[i] for i in expected["influencer_id"]]
     assert t("posts.count", "en", shown=f"{len(expected):,}", total=f"{len(expected):,}") in _texts(at)
+    assert "python -m advisor query" not in _texts(at)  # no cut, no word about one
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_more_posts_than_a_result_may_hold_opens_ranked_and_cut(tmp_path: Path, tiny_demo: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    """The large scale (1.6 M posts, over db.MAX_ROWS): here the row cap is lowered below the tiny demo's posts, so
+    post_conversion itself is refused, and the table to 100 rows. The screen opens without an error: the first
+    100 posts by GMV, a caption saying what is cut and how to get the rest, and the figures above it over every
+    post."""
+    data = tmp_path / "many"  # a folder of its own: no result of another test is cached for it
+    shutil.copytree(tiny_demo, data)
+    ds = open_dataset(data)
+    whole = metrics.Filters(metrics.span_period(ds))
+    everything = metrics.post_conversion(ds, whole)
+    funnel = metrics.posts_funnel(ds, whole)
+    monkeypatch.setattr(db, "MAX_ROWS", 800)  # over the 720 hours of a post's hourly chart, under the 976 posts
+    monkeypatch.setattr(metrics, "RANK_LIMIT", 100)
+    metrics.clear_cache()
+    assert len(everything) > db.MAX_ROWS
+    with pytest.raises(db.TooManyRows):
+        metrics.post_conversion(ds, whole)
+    at = _posts(data, monkeypatch, **({"lang": "en"} if lang == "en" else {}))
+    assert not at.exception and not at.error
+    expected = _ranked(everything, limit=100)
+    table = _table(at)
+    assert list(table[_col("post_id", lang)]) == list(expected["post_id"])
+    assert _same(table[_col("gmv", lang)], expected["gmv"])
+    shown = _texts(at)
+    gmv = _col("gmv", lang)
+    assert t("posts.table.title_top", lang, n="100", metric=gmv) in shown
+    command = (f"python -m advisor query post_conversion --data DIR --from {whole.period.start} "
+               f"--to {whole.period.end}")
+    assert t("posts.limited", lang, shown="100", ranked=f"{len(everything):,}", metric=gmv, command=command) in shown
+    assert t("posts.count", lang, shown="100", total=f"{len(everything):,}") not in shown  # said once, above
+    # Exact over every post: the count of posts, the funnel; and the post in detail is the period's best seller.
+    assert t("posts.how", lang, posts=f"{len(everything):,}", window=t("window.7d", lang)) in shown
+    assert len(at.get("plotly_chart")) == 5 and len(at.metric) == len(TILES)
+    assert list(funnel["value"]) == [everything[c].sum() for c in ("impressions", "reads", "clicks", "orders")]
+    assert at.selectbox(key=ui.widget_key("posts_post", lang)).value == int(expected["post_id"].iloc[0])
+    # The picker offers the rows shown; the bottom 10 are one click away, ranked over every post.
+    assert len(at.selectbox(key=ui.widget_key("posts_post", lang)).options) == 100
+    at.get("button_group")[0].set_value("bottom").run()
+    assert not at.exception and not at.error
+    assert list(_table(at)[_col("post_id", lang)]) == list(_ranked(everything, "gmv", "bottom", 10)["post_id"])
+    assert t("posts.table.title_bottom", lang, n="10", metric=gmv) in _texts(at)
+    assert "python -m advisor query" not in _texts(at)
 
 
 def test_funnel_split_formats_and_delay_come_from_their_queries(tiny_demo: Path, whole: metrics.Filters) -> None:
@@ -184,8 +243,7 @@ def test_the_url_reopens_the_drill_down_and_the_ranking(tiny_demo: Path, monkeyp
     assert at.selectbox(key=ui.widget_key("posts_by", "en")).value == "cvr"
     assert at.get("button_group")[0].value == "bottom"
     expected = metrics.post_conversion(open_dataset(tiny_demo), whole)
-    worst = expected[expected["cvr"].notna()].sort_values(["cvr", "posted_at"], ascending=[True, False],
-                                                          kind="stable").head(10)
+    worst = _ranked(expected, "cvr", "bottom", 10)
     assert list(_table(at)[_col("post_id", "en")]) == list(worst["post_id"])
     assert at.query_params == {"lang": "en", "post": str(chosen), "by": "cvr", "show": "bottom"}
 
@@ -213,13 +271,13 @@ def test_search_and_ranking_change_the_table(tiny_demo: Path, monkeypatch: pytes
     at.text_input(key="posts_q").set_value(word).run()
     assert at.query_params["q"] == word
     matching = expected[expected["title"].str.contains(word, regex=False, na=False)]
-    assert list(_table(at)[_col("post_id", "zh-CN")]) == list(matching["post_id"])
+    assert list(_table(at)[_col("post_id", "zh-CN")]) == list(_ranked(matching)["post_id"])
     # The 10 best by orders among the matching posts, one click away.
     at.selectbox(key=ui.widget_key("posts_by", "zh-CN")).set_value("orders").run()
     at.get("button_group")[0].set_value("top").run()
     assert not at.exception
-    top = matching.sort_values(["orders", "posted_at"], ascending=False, kind="stable").head(10)
-    assert list(_table(at)[_col("orders", "zh-CN")]) == list(top["orders"])
+    top = _ranked(matching, "orders", "top", 10)
+    assert list(_table(at)[_col("post_id", "zh-CN")]) == list(top["post_id"])
     assert at.query_params["by"] == "orders" and at.query_params["show"] == "top"
     # A word no title holds: a sentence, and the rest of the screen stays.
     at.text_input(key="posts_q").set_value("没有这样的标题zz").run()
@@ -235,10 +293,12 @@ def test_the_window_changes_orders_and_is_printed(tiny_demo: Path, monkeypatch: 
     at.select_slider(key="win").set_value("1h").run()
     assert not at.exception
     hour = _table(at)
+    # Ranked by GMV, the rows move with the window: compare them post by post.
+    week, hour = week.set_index("微博 ID").sort_index(), hour.set_index("微博 ID").sort_index()
     assert list(hour["点击"]) == list(week["点击"])
     assert hour["订单"].sum() < week["订单"].sum()
     hourly = dataclasses.replace(whole, window=dt.timedelta(hours=1))
-    expected = metrics.post_conversion(open_dataset(tiny_demo), hourly)
+    expected = _ranked(metrics.post_conversion(open_dataset(tiny_demo), hourly)).set_index("post_id").sort_index()
     assert _same(hour["订单"], expected["orders"]) and _same(hour["成交金额 GMV"], expected["gmv"])
     assert "归因窗口 1 小时" in _texts(at)
 

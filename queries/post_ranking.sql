@@ -1,0 +1,63 @@
+-- post_ranking: post_conversion's posts ranked by one metric, the first $limit of them (the Posts screen's table).
+-- grain: one row per post posted in [$from, $to) whose title holds $search (and, with $post, that post only),
+--        the $limit first by $rank_by: best first ($show 'all' or 'top') or worst first ($show 'bottom'); ties:
+--        the lower post_id first. 'top' and 'bottom' leave out posts without a value of $rank_by, 'all' puts
+--        them last. Figures as post_conversion's (clicks and attributed orders from posting up to $to).
+-- params: $from TIMESTAMP, $to TIMESTAMP (exclusive), $window INTERVAL, $influencers BIGINT[] (empty = all),
+--         $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all),
+--         $rank_by VARCHAR (gmv, net_gmv, orders, clicks, impressions, reads, interactions, ctr, cvr, aov,
+--         gmv_per_1k_reads), $show VARCHAR (all, top, bottom), $search VARCHAR ('' = any title; a plain
+--         substring, case ignored), $post BIGINT (null = any post), $limit BIGINT (rows at most)
+-- columns: post_id, influencer_id, posted_at, content_type, title, category, impressions, reads, interactions,
+--          clicks, clickers, fan_clicks, orders, buyers, gmv, net_gmv, refunded_orders, ctr, read_rate, cvr,
+--          buyer_rate, aov, gmv_per_1k_reads, rank (1 = first shown), ranked_posts (the posts ranked before the
+--          limit: those matching $search and $post, with a value of $rank_by unless $show is 'all')
+-- The metric is chosen by a CASE over a fixed list, never by building SQL; an unknown $rank_by ranks nothing.
+with figures as (
+    select *
+    from post_figures($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants)
+    where ($post is null or post_id = $post)
+      and ($search = '' or contains(lower(title), lower($search)))
+),
+valued as (
+    select *,
+           case $rank_by
+               when 'gmv' then cast(gmv as double)
+               when 'net_gmv' then cast(net_gmv as double)
+               when 'orders' then cast(orders as double)
+               when 'clicks' then cast(clicks as double)
+               when 'impressions' then cast(impressions as double)
+               when 'reads' then cast(reads as double)
+               when 'interactions' then cast(interactions as double)
+               when 'ctr' then cast(ctr as double)
+               when 'cvr' then cast(cvr as double)
+               when 'aov' then cast(aov as double)
+               when 'gmv_per_1k_reads' then cast(gmv_per_1k_reads as double)
+           end as rank_value
+    from figures
+),
+ranked as (
+    -- Two sort keys, one of them null on every row, so one ORDER BY serves both directions.
+    select *,
+           case when $show = 'bottom' then rank_value end as worst_first,
+           case when $show <> 'bottom' then rank_value end as best_first
+    from valued
+    where $show = 'all' or rank_value is not null
+),
+counted as (
+    select count(*) as ranked_posts from ranked
+),
+first_rows as (
+    select *
+    from ranked
+    order by worst_first asc nulls last, best_first desc nulls last, post_id
+    limit $limit
+)
+select f.post_id, f.influencer_id, f.posted_at, f.content_type, f.title, f.category, f.impressions, f.reads,
+       f.interactions, f.clicks, f.clickers, f.fan_clicks, f.orders, f.buyers, f.gmv, f.net_gmv, f.refunded_orders,
+       f.ctr, f.read_rate, f.cvr, f.buyer_rate, f.aov, f.gmv_per_1k_reads,
+       row_number() over (order by f.worst_first asc nulls last, f.best_first desc nulls last, f.post_id) as rank,
+       c.ranked_posts
+from first_rows f
+cross join counted c
+order by rank
