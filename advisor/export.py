@@ -892,13 +892,17 @@ def _posts(s: Screen) -> None:
     from advisor import charts, metrics
 
     lang, f, wl = s.lang, s.f, s.wl
-    posts = metrics.post_conversion(s.ds, f)
+    # As the screen's default table: best first by GMV, at most RANK_LIMIT posts, cut in SQL (any scale).
+    posts = metrics.post_ranking(s.ds, f)
     names = metrics.influencer_list(s.ds, f).set_index("influencer_id")["name"]
     posts = posts.assign(title=posts["title"].fillna(t("posts.untitled", lang)),
                          influencer=posts["influencer_id"].map(names))
     columns = ("posted_at", "title", "influencer", "content_type", "impressions", "reads", "interactions", "clicks",
                "orders", "gmv", "net_gmv", "ctr", "cvr", "aov", "gmv_per_1k_reads", "post_id")
-    s.table("posts", t("posts.table.title", lang), present(posts, "posts.col", lang, columns))
+    cut = len(posts) and int(posts["ranked_posts"].iloc[0]) > len(posts)
+    title = t("posts.table.title_top", lang, n=f"{len(posts):,}", metric=t("posts.col.gmv", lang)) if cut \
+        else t("posts.table.title", lang)
+    s.table("posts", title, present(posts, "posts.col", lang, columns))
     funnel = metrics.posts_funnel(s.ds, f)
     s.chart("funnel", charts.posts_funnel(funnel, lang, wl))
     s.table("funnel", t("export.report.chart_data", lang),

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from advisor import charts, dataset, export, metrics
+from advisor import charts, dataset, db, export, metrics
 from advisor.cli import main
 from advisor.i18n import t
 
@@ -303,6 +303,23 @@ def test_cli_export_every_screen(page: str, tiny_demo: Path, tmp_path: Path,
     report = next(tmp_path.glob(f"{page}_report_*.html")).read_text(encoding="utf-8")
     assert f"<title>{t(f'page.{page}', 'zh-CN')} · 社交电商参谋</title>" in report
     assert report.count('class="chart"') >= 1
+
+
+def test_cli_export_posts_at_any_scale(tiny_demo: Path, demo: dataset.Dataset, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """More posts than a result may hold (the large scale's 1.6 M): the export's table is the screen's default one,
+    the best by GMV ranked and cut in SQL, and says so in its title."""
+    monkeypatch.setattr(db, "MAX_ROWS", 800)  # under the tiny demo's 976 posts
+    monkeypatch.setattr(metrics, "RANK_LIMIT", 100)
+    metrics.clear_cache()
+    code, _, err = _run(capsys, "export", "posts", "--data", str(tiny_demo), "--out", str(tmp_path), "--lang", "en",
+                        "--format", "csv", "--format", "report")
+    assert code == 0, err
+    csv = pd.read_csv(next(tmp_path.glob("posts_posts_*.csv")), encoding="utf-8-sig")
+    best = metrics.post_ranking(demo, metrics.Filters(metrics.span_period(demo)))
+    assert csv[t("posts.col.post_id", "en")].tolist() == best["post_id"].tolist() and len(csv) == 100
+    report = next(tmp_path.glob("posts_report_*.html")).read_text(encoding="utf-8")
+    assert t("posts.table.title_top", "en", n="100", metric=t("posts.col.gmv", "en")) in report
 
 
 def test_cli_export_images(tiny_demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
