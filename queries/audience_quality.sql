@@ -35,15 +35,12 @@ burst_minutes as (
     from follow_minutes m join thresholds t using (influencer_id)
     where m.follows >= t.burst_threshold
 ),
--- Every click and order, read from the tables prepared per connection (click_facts, order_last_click: each click
--- and order at least once, so the same latest moment) rather than decoded from the files again.
-activity as (
-    select user_id, clicked_at as active_at from click_facts where clicked_at < $to
-    union all
-    select user_id, ordered_at from order_last_click where ordered_at < $to
-),
+-- Each user's latest click or order before the period end: of the clicks and orders prepared per connection with
+-- the user's next one (user_activity, _prepare.sql), the one before $to whose next is not, one row per user.
 last_activity as (
-    select user_id, max(active_at) as last_at from activity group by user_id
+    select a.user_id, a.active_at as last_at
+    from user_activity a
+    where a.active_at < $to and (a.next_at is null or a.next_at >= $to)
 ),
 audience as (
     select f.influencer_id, f.fan_id,
