@@ -26,13 +26,8 @@ fan_steps as (
     union all
     select influencer_id, ceil_day(unfollowed_at), -1 from follows where unfollowed_at <= $to
 ),
--- fan_steps up to $from, counted straight from the follows (fan_steps is then read once, not materialised)
 fans_at_start as (
-    select influencer_id,
-           count(*) filter (where followed_at <= $to and ceil_day(followed_at) <= $from)
-             - count(*) filter (where unfollowed_at <= $to and ceil_day(unfollowed_at) <= $from) as fans
-    from follows
-    group by influencer_id
+    select influencer_id, sum(step) as fans from fan_steps where boundary <= $from group by influencer_id
 ),
 step_days as (
     select influencer_id, boundary - interval 1 day as day, sum(step) as step
