@@ -746,8 +746,16 @@ def category_benchmark(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd
 
 
 def influencer_rank(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
-    """Each chosen influencer's own value and percentile in its category × tier cohort, metric by metric."""
-    return run_query(ds, "influencer_rank", viewer, **_benchmark_params(f), influencers=list(f.influencers))
+    """Each chosen influencer's own value and percentile in its category × tier cohort, metric by metric.
+
+    Every cohort is computed whichever influencers are chosen, so the query runs for all of them (one cache entry per
+    period, window and k) and the chosen ones' rows are kept here: the Benchmarks screen's "where I stand" then reuses
+    the ranking its influencer list made. The same rows, in the same order, as the query with `$influencers`."""
+    every = run_query(ds, "influencer_rank", viewer, **_benchmark_params(f), influencers=[])
+    if not f.influencers:
+        return every
+    chosen = every["influencer_id"].isin([int(i) for i in f.influencers]).fillna(False).to_numpy(dtype=bool)
+    return every[chosen].reset_index(drop=True)
 
 
 def benchmark_trend(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:

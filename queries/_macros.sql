@@ -57,6 +57,25 @@ where c.clicked_at >= period_start and c.clicked_at < period_end
   and visible_influencer(c.influencer_id, influencer_scope)
   and visible_product(c.product_id, merchant_scope);
 
+-- The users who clicked posts of the chosen influencers that the viewer may see in [period_start, period_end): one
+-- row per influencer × user (as `select distinct influencer_id, user_id from chosen_clicks(...)`, a null user once).
+-- Without a merchant scope these are the period's clicks that follow none of the same user's on the same
+-- influencer's posts since period_start (click_runs, _prepare.sql): a filter, not a distinct over the clicks. A
+-- merchant sees only its products' clicks, whose first in the period may be on another product: there the distinct
+-- stays, in a branch whose filter reads no row without a scope (DuckDB does not fold the parameter).
+create or replace macro chosen_clickers(period_start, period_end, ids, influencer_scope, merchant_scope) as table
+select r.influencer_id, r.user_id
+from click_runs r
+where merchant_scope is null
+  and r.clicked_at >= period_start and r.clicked_at < period_end
+  and (r.prev_at is null or r.prev_at < period_start)
+  and chosen(r.influencer_id, ids)
+  and visible_influencer(r.influencer_id, influencer_scope)
+union all
+select distinct c.influencer_id, c.user_id
+from chosen_clicks(period_start, period_end, ids, influencer_scope, merchant_scope) c
+where merchant_scope is not null;
+
 -- Orders placed in [period_start, period_end) attributed (within win) to posts of the chosen
 -- influencers that the viewer may see.
 create or replace macro chosen_orders(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table
@@ -327,14 +346,13 @@ create or replace macro benchmark_figures(period_start, period_end, tier_at, win
         from follows
         group by influencer_id
     ),
+    -- engaged fans: the period's clickers (one row per user, chosen_clickers) who are fans at period_end
     engaged as (
-        select e.influencer_id, count(*) as engaged_fans
-        from (select distinct influencer_id, fan_id from follows
-              where is_fan_at(followed_at, unfollowed_at, period_end)) e
-        join (select distinct c.influencer_id, c.user_id
-              from chosen_clicks(period_start, period_end, [], influencer_scope, merchant_scope) c) c
-          on c.influencer_id = e.influencer_id and c.user_id = e.fan_id
-        group by e.influencer_id
+        select c.influencer_id, count(*) as engaged_fans
+        from chosen_clickers(period_start, period_end, [], influencer_scope, merchant_scope) c
+        semi join follows f on f.influencer_id = c.influencer_id and f.fan_id = c.user_id
+                           and is_fan_at(f.followed_at, f.unfollowed_at, period_end)
+        group by c.influencer_id
     ),
     headline as (
         select cp.influencer_id, sum(cp.spend) as spend, sum(coalesce(po.gmv, 0)) as gmv
@@ -487,18 +505,22 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
         left join steady_fans s on s.influencer_id = a.influencer_id
         left join changing_fans c on c.month = m.month and c.influencer_id = a.influencer_id
     ),
-    -- engaged fans: the users with a click on the influencer's posts in the month (chosen_clicks) who are its fans
-    -- at the month's end, each once; the month's end of a click is that of its calendar month (months)
+    -- engaged fans: the users with a click on the influencer's posts in the month who are its fans at the month's
+    -- end, each once; the month's bounds of a click are those of its calendar month (months). A user's clicks in
+    -- the month are one row: the click that follows none of the user's on the influencer's posts since the month's
+    -- start (click_runs, as chosen_clickers for a period).
     engaged as (
-        select e.month, e.influencer_id, count(*) as engaged_fans
-        from (select distinct c.month, c.influencer_id, c.user_id
-              from (select cast(date_trunc('month', c.clicked_at) as date) as month,
-                           least(date_trunc('month', c.clicked_at) + interval 1 month, period_end) as month_end,
-                           c.influencer_id, c.user_id
-                    from chosen_clicks(period_start, period_end, [], null, null) c) c
-              join follows f on f.influencer_id = c.influencer_id and f.fan_id = c.user_id
-              where is_fan_at(f.followed_at, f.unfollowed_at, c.month_end)) e
-        group by e.month, e.influencer_id
+        select c.month, c.influencer_id, count(*) as engaged_fans
+        from (select cast(date_trunc('month', r.clicked_at) as date) as month,
+                     least(date_trunc('month', r.clicked_at) + interval 1 month, period_end) as month_end,
+                     r.influencer_id, r.user_id
+              from click_runs r
+              where r.clicked_at >= period_start and r.clicked_at < period_end
+                and (r.prev_at is null
+                     or r.prev_at < greatest(date_trunc('month', r.clicked_at), period_start))) c
+        semi join follows f on f.influencer_id = c.influencer_id and f.fan_id = c.user_id
+                           and is_fan_at(f.followed_at, f.unfollowed_at, c.month_end)
+        group by c.month, c.influencer_id
     ),
     headline_campaigns as (
         select m.month, m.month_end, cp.campaign_id, cp.influencer_id, cp.spend

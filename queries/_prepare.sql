@@ -81,3 +81,31 @@ create or replace macro interest_tags(interests) as
 create or replace table fan_interests as
 select f.influencer_id, f.followed_at, f.unfollowed_at, unnest(interest_tags(f.interests)) as tag
 from fans f;
+
+-- The clicks on existing posts, each with the time of the same user's previous click on the same influencer's
+-- posts (prev_at) and, for a click from a fan, of the user's previous click from a fan on that influencer's posts
+-- in the same weekday × hour (prev_hour_at); nulls when there is none. The users who clicked an influencer's
+-- posts in any [from, to) are then the clicks in it whose prev_at is null or before from: one row per user (ties at
+-- one instant: the window orders them, so exactly one of them follows a click before from), a filter instead of a
+-- distinct over every click of the period. Neither depends on a period, a window or a viewer.
+create or replace table click_runs as
+select c.influencer_id, c.user_id, c.clicked_at, c.from_fan,
+       lag(c.clicked_at) over (partition by c.influencer_id, c.user_id order by c.clicked_at) as prev_at,
+       case when c.from_fan then
+           lag(c.clicked_at) over (partition by c.influencer_id, c.user_id, c.from_fan, isodow(c.clicked_at),
+                                                hour(c.clicked_at) order by c.clicked_at)
+       end as prev_hour_at
+from click_facts c
+where c.influencer_id is not null and c.clicked_at is not null;
+
+-- Every click and order with the same user's next one (next_at; null for the user's last): the latest activity
+-- of each user before any moment t is the row with active_at < t whose next_at is null or at or after t, one row
+-- per user, a filter instead of a max over every click and order.
+create or replace table user_activity as
+with activity as (
+    select user_id, clicked_at as active_at from click_facts where clicked_at is not null
+    union all
+    select user_id, ordered_at from order_last_click where ordered_at is not null
+)
+select user_id, active_at, lead(active_at) over (partition by user_id order by active_at) as next_at
+from activity;

@@ -14,9 +14,6 @@ with fans_at_end as (
       and chosen(f.influencer_id, $influencers)
       and visible_account(f.influencer_id, $viewer_influencers, $viewer_merchants)
 ),
-sized as (
-    select influencer_id, count(*) as audience from fans_at_end group by influencer_id
-),
 profiles as (
     select f.influencer_id,
            fan_bucket('gender', f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source, $to) as gender,
@@ -54,6 +51,11 @@ interest as (
       and chosen(t.influencer_id, $influencers)
       and visible_account(t.influencer_id, $viewer_influencers, $viewer_merchants)
     group by t.influencer_id, t.tag
+),
+-- Each influencer's fans at the end: every one falls in exactly one gender bucket ('unknown' for null), so the
+-- gender set's counts add up to them (fans_at_end is then read once, not materialised for a second pass).
+sized as (
+    select influencer_id, cast(sum(fans) as bigint) as audience from single where dim = 'gender' group by influencer_id
 ),
 counted as (
     select * from single where list_contains($dims, dim)

@@ -35,34 +35,42 @@ burst_minutes as (
     from follow_minutes m join thresholds t using (influencer_id)
     where m.follows >= t.burst_threshold
 ),
--- Every click and order, read from the tables prepared per connection (click_facts, order_last_click: each click
--- and order at least once, so the same latest moment) rather than decoded from the files again.
-activity as (
-    select user_id, clicked_at as active_at from click_facts where clicked_at < $to
-    union all
-    select user_id, ordered_at from order_last_click where ordered_at < $to
-),
+-- Each user's latest click or order before the period end: of the clicks and orders prepared per connection with
+-- the user's next one (user_activity, _prepare.sql), the one before $to whose next is not, one row per user.
 last_activity as (
-    select user_id, max(active_at) as last_at from activity group by user_id
+    select a.user_id, a.active_at as last_at
+    from user_activity a
+    where a.active_at < $to and (a.next_at is null or a.next_at >= $to)
+),
+-- Dormant: a fan whose user has no activity in the 90 days before $to (a membership test, not a join of every fan to
+-- its latest activity); burst: the few fans followed in a burst minute, joined to their latest activity.
+active_users as (
+    select user_id from last_activity where last_at >= $to - interval 90 day
 ),
 audience as (
-    select f.influencer_id, f.fan_id,
-           la.last_at is null or la.last_at < $to - interval 90 day as dormant,
-           bm.minute is not null and (la.last_at is null or la.last_at < f.followed_at) as burst,
+    select f.influencer_id,
+           not coalesce(f.fan_id in (select user_id from active_users), false) as dormant,
            f.gender is null and f.birth_year is null and f.province is null as unknown_profile
     from follows f
-    left join last_activity la on la.user_id = f.fan_id
-    left join burst_minutes bm on bm.influencer_id = f.influencer_id
-                              and bm.minute = date_trunc('minute', f.followed_at)
     where is_fan_at(f.followed_at, f.unfollowed_at, $to)
 ),
+bursts as (
+    select f.influencer_id, count(*) as burst_fans
+    from follows f
+    join burst_minutes bm on bm.influencer_id = f.influencer_id and bm.minute = date_trunc('minute', f.followed_at)
+    left join last_activity la on la.user_id = f.fan_id
+    where is_fan_at(f.followed_at, f.unfollowed_at, $to)
+      and (la.last_at is null or la.last_at < f.followed_at)
+    group by f.influencer_id
+),
 figures as (
-    select influencer_id,
-           count(*) as fans_end,
-           count(*) filter (where dormant) as dormant_fans,
-           count(*) filter (where burst) as burst_fans,
-           count(*) filter (where unknown_profile) as unknown_fans
-    from audience group by influencer_id
+    select a.influencer_id, a.fans_end, a.dormant_fans, coalesce(b.burst_fans, 0) as burst_fans, a.unknown_fans
+    from (select influencer_id,
+                 count(*) as fans_end,
+                 count(*) filter (where dormant) as dormant_fans,
+                 count(*) filter (where unknown_profile) as unknown_fans
+          from audience group by influencer_id) a
+    left join bursts b on b.influencer_id = a.influencer_id
 )
 select k.influencer_id,
        coalesce(g.fans_end, 0) as fans_end,

@@ -25,37 +25,40 @@ fan_figures as (
     from follows
     group by influencer_id
 ),
-fans_at_end as (
-    select distinct influencer_id, fan_id
-    from follows
-    where is_fan_at(followed_at, unfollowed_at, $to)
-),
+-- The period's clickers and buyers, one row per influencer × user, counted when they are fans at the end (a semi
+-- join: a user followed twice at the end counts once, and no distinct of the fans is needed).
 clickers as (
-    select distinct c.influencer_id, c.user_id
-    from chosen_clicks($from, $to, $influencers, $viewer_influencers, $viewer_merchants) c
+    select c.influencer_id, c.user_id
+    from chosen_clickers($from, $to, $influencers, $viewer_influencers, $viewer_merchants) c
 ),
 buyers as (
     select distinct a.influencer_id, a.user_id
     from chosen_orders($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants) a
 ),
-acting as (
-    select e.influencer_id,
-           count(c.user_id) as engaged_fans,
-           count(b.user_id) as buying_fans
-    from fans_at_end e
-    left join clickers c on c.influencer_id = e.influencer_id and c.user_id = e.fan_id
-    left join buyers b on b.influencer_id = e.influencer_id and b.user_id = e.fan_id
-    group by e.influencer_id
+engaged as (
+    select c.influencer_id, count(*) as engaged_fans
+    from clickers c
+    semi join follows f on f.influencer_id = c.influencer_id and f.fan_id = c.user_id
+                       and is_fan_at(f.followed_at, f.unfollowed_at, $to)
+    group by c.influencer_id
+),
+buying as (
+    select b.influencer_id, count(*) as buying_fans
+    from buyers b
+    semi join follows f on f.influencer_id = b.influencer_id and f.fan_id = b.user_id
+                       and is_fan_at(f.followed_at, f.unfollowed_at, $to)
+    group by b.influencer_id
 )
 select k.influencer_id,
        coalesce(ff.fans_start, 0) as fans_start,
        coalesce(ff.fans_end, 0) as fans_end,
        coalesce(ff.new_fans, 0) as new_fans,
        coalesce(ff.lost_fans, 0) as lost_fans,
-       coalesce(a.engaged_fans, 0) as engaged_fans,
-       coalesce(a.buying_fans, 0) as buying_fans,
-       coalesce(a.buying_fans, 0) / nullif(ff.fans_end, 0) as fan_buyer_rate
+       coalesce(e.engaged_fans, 0) as engaged_fans,
+       coalesce(b.buying_fans, 0) as buying_fans,
+       coalesce(b.buying_fans, 0) / nullif(ff.fans_end, 0) as fan_buyer_rate
 from picked k
 left join fan_figures ff on ff.influencer_id = k.influencer_id
-left join acting a on a.influencer_id = k.influencer_id
+left join engaged e on e.influencer_id = k.influencer_id
+left join buying b on b.influencer_id = k.influencer_id
 order by fans_end desc, k.influencer_id

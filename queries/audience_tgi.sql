@@ -38,16 +38,22 @@ picked as (
     where chosen(a.influencer_id, $influencers)
       and visible_account(a.influencer_id, $viewer_influencers, $viewer_merchants)
 ),
-own as (
-    select b.influencer_id, b.bucket, count(*) as fans
-    from bucketed b join picked k using (influencer_id)
+-- The buckets counted once per influencer and category (not once for the chosen and again for their categories).
+counts as (
+    select b.influencer_id, b.category, b.bucket, count(*) as fans
+    from bucketed b
     group by all
 ),
+own as (
+    select c.influencer_id, c.bucket, cast(sum(c.fans) as bigint) as fans
+    from counts c join picked k using (influencer_id)
+    group by c.influencer_id, c.bucket
+),
 category_buckets as (
-    select b.category, b.bucket, count(*) as fans
-    from bucketed b
-    where b.category in (select category from picked)
-    group by all
+    select c.category, c.bucket, cast(sum(c.fans) as bigint) as fans
+    from counts c
+    where c.category in (select category from picked)
+    group by c.category, c.bucket
 )
 select k.influencer_id, k.category, $dim as dim, cb.bucket,
        coalesce(o.fans, 0) as fans,

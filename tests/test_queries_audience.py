@@ -578,3 +578,67 @@ PRESENT = {
 @pytest.mark.parametrize("name", PRESENT)
 def test_audience_edge_case_is_present(tables: Tables, name: str) -> None:
     assert PRESENT[name](tables)
+
+
+# ---- the prepared tables behind the distinct counts (queries/_prepare.sql: click_runs, user_activity) ----------
+
+def _cuts(t: Tables) -> list[dt.datetime]:
+    """Moments to cut at: every day's midnight would be what the screens ask; these are arbitrary ones too — exact
+    click instants (ties included), a microsecond either side, and moments before and after all the data."""
+    times = t["clicks"]["clicked_at"].dropna().sort_values()
+    picks = [times.iloc[int(q * (len(times) - 1))] for q in (0.0, 0.1, 0.37, 0.5, 0.81, 1.0)]
+    ties = times[times.duplicated(keep=False)]
+    picks += list(ties.iloc[:2])
+    eps = pd.Timedelta(microseconds=1)
+    out = {p + d for p in picks for d in (-eps, pd.Timedelta(0), eps)}
+    out |= {times.iloc[0] - pd.Timedelta(days=400), times.iloc[-1] + pd.Timedelta(days=400)}
+    return sorted(pd.Timestamp(x).to_pydatetime() for x in out)
+
+
+def prepared(ds: dataset.Dataset, text: str, **params: object) -> list[tuple]:
+    """Read a prepared table directly (a test of the table itself, beside the queries that read it)."""
+    cur = db.connect(ds).cursor()
+    try:
+        return cur.sql(text, params=params).fetchall()
+    finally:
+        cur.close()
+
+
+def test_click_runs_give_each_period_s_clickers_once(edge: dataset.Dataset, tables: Tables) -> None:
+    """The clicks of [a, b) whose previous click of the same user on the same influencer's posts is null or before a
+    are exactly the distinct influencer × user pairs that clicked in [a, b) — and for prev_hour_at, the distinct fan
+    clickers per influencer × weekday × hour — at any cut, not only at midnights."""
+    clicks = clicks_with_author(tables)
+    cuts = _cuts(tables)
+    assert any(tables["clicks"]["clicked_at"].duplicated()), "the edge data should hold clicks at one instant"
+    for a, b in zip(cuts, cuts[2:], strict=False):
+        seen = clicks[in_range(clicks["clicked_at"], a, b)]
+        want = sorted(seen[["influencer_id", "user_id"]].drop_duplicates().itertuples(index=False, name=None),
+                      key=repr)
+        got = prepared(edge, "select influencer_id, user_id from click_runs where clicked_at >= $a and clicked_at < $b "
+                             "and (prev_at is null or prev_at < $a)", a=a, b=b)
+        assert sorted(got, key=repr) == [tuple(None if pd.isna(v) else int(v) for v in row) for row in want], (a, b)
+        fan = seen[seen["from_fan"] & seen["user_id"].notna()]
+        by_hour = fan.assign(wd=fan["clicked_at"].dt.isocalendar().day.astype(int), hr=fan["clicked_at"].dt.hour)
+        want_hours = sorted(by_hour.groupby(["influencer_id", "wd", "hr"])["user_id"].nunique().items())
+        got_hours = prepared(edge, "select influencer_id, isodow(clicked_at), hour(clicked_at), count(*) "
+                                   "from click_runs where clicked_at >= $a and clicked_at < $b and from_fan "
+                                   "and user_id is not null and (prev_hour_at is null or prev_hour_at < $a) "
+                                   "group by all order by all", a=a, b=b)
+        assert [((int(i), w, h), n) for i, w, h, n in got_hours] == [
+            ((int(i), int(w), int(h)), int(n)) for (i, w, h), n in want_hours], (a, b)
+
+
+def test_user_activity_gives_each_user_s_latest_activity(edge: dataset.Dataset, tables: Tables) -> None:
+    """The rows of user_activity before t whose next activity is null or at or after t: one per user with a click or an
+    order before t, at its latest moment — at any cut, ties included."""
+    events = pd.concat([tables["clicks"][["user_id", "clicked_at"]].set_axis(["user_id", "at"], axis=1),
+                        tables["orders"][["user_id", "ordered_at"]].set_axis(["user_id", "at"], axis=1)])
+    for t in _cuts(tables):
+        before = events[(events["at"] < t).fillna(False).to_numpy(dtype=bool)]
+        want = before.groupby("user_id", dropna=False)["at"].max()
+        want = sorted((((None if pd.isna(u) else int(u)), pd.Timestamp(v).to_pydatetime()) for u, v in want.items()),
+                      key=repr)
+        got = prepared(edge, "select user_id, active_at from user_activity where active_at < $t "
+                             "and (next_at is null or next_at >= $t)", t=t)
+        assert sorted(got, key=repr) == want, t
