@@ -64,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--search", default="", metavar="TEXT", help="post_ranking: only posts whose title holds TEXT")
     q.add_argument("--limit", type=int, default=metrics.RANK_LIMIT, metavar="N",
                    help=f"post_ranking: at most N posts (default {metrics.RANK_LIMIT:,})")
+    q.add_argument("--combine", action="store_true",
+                   help="audience_daily, audience_active_hours: the chosen influencers as one audience (summed)")
     q.add_argument("--segment", action="append", default=[], metavar="DIM=VALUE",
                    help="target segment of influencer_compare and audience_match; DIM one of "
                         f"{', '.join(metrics.SEGMENT_DIMS)} (e.g. gender=f, age_band=25-29, city_tier=1, "
@@ -162,7 +164,7 @@ def _query(args: argparse.Namespace) -> int:
                                           if value is not None)
                               + ((("segment", metrics.Segment.from_args(args.segment)),) if args.segment else ())
                               + (("rank_by", args.rank_by), ("show", args.show), ("search", args.search),
-                                 ("limit", args.limit)))
+                                 ("limit", args.limit), ("combine", args.combine)))
     with db.uncapped():  # whole results: db.MAX_ROWS guards the screens, not a file written here
         frame = metrics.QUERIES[args.name](ds, filters)
     _write(frame, args.format, args.out)

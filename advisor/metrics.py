@@ -180,9 +180,10 @@ def _dim(f: Filters, query: str) -> str:
 
 
 def audience_daily(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
-    """New, lost and net fans per influencer and day, new fans split by follow source."""
+    """New, lost and net fans per influencer and day, new fans split by follow source; with Filters.extra
+    "combine" true, the chosen influencers as one audience day by day (summed in the database, influencer_id null)."""
     return run_query(ds, "audience_daily", viewer, **{"from": f.period.start_ts, "to": f.period.end_ts},
-                     influencers=list(f.influencers))
+                     influencers=list(f.influencers), combine=combined(f))
 
 
 def audience_tgi(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
@@ -192,9 +193,22 @@ def audience_tgi(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataF
 
 
 def audience_active_hours(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
-    """Fans' clicks by weekday and hour of the dataset's time zone."""
+    """Fans' clicks by weekday and hour of the dataset's time zone; with Filters.extra "combine" true, the chosen
+    influencers as one audience (summed in the database, influencer_id null; fans are follow relations, as
+    everywhere)."""
     return run_query(ds, "audience_active_hours", viewer, **{"from": f.period.start_ts, "to": f.period.end_ts},
-                     influencers=list(f.influencers))
+                     influencers=list(f.influencers), combine=combined(f))
+
+
+def combined(f: Filters) -> bool:
+    """Filters.extra "combine": the chosen influencers shown as one audience (the Audience screen with none or many
+    chosen), summed in the database so the rows do not grow with the number of influencers."""
+    return bool(dict(f.extra).get("combine", False))
+
+
+def as_one_audience(f: Filters, combine: bool = True) -> Filters:
+    """`f` asking audience_daily and audience_active_hours for the chosen influencers as one audience."""
+    return replace(f, extra=(*(kv for kv in f.extra if kv[0] != "combine"), ("combine", combine)))
 
 
 def audience_quality(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
@@ -266,25 +280,6 @@ def audience_kpi_rows(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataF
     out["_order"] = out["influencer_id"].map(lambda i: order.get(i, len(order)) if pd.notna(i) else 0)
     out = out.sort_values(["_order", "period"], kind="stable").drop(columns="_order")
     return out[["influencer_id", "period", *[c for c in current.columns if c != "influencer_id"]]]
-
-
-def _combine(df: pd.DataFrame, keys: Sequence[str], sums: Sequence[str]) -> pd.DataFrame:
-    """Rows of several influencers summed per `keys` (a day, a weekday × hour), influencer_id null."""
-    if df.empty:
-        return df.iloc[0:0][["influencer_id", *keys, *sums]].copy()
-    out = df.groupby(list(keys), as_index=False, sort=True)[list(sums)].sum()
-    out.insert(0, "influencer_id", pd.Series([pd.NA] * len(out), dtype="Int64"))
-    return out
-
-
-def combine_daily(daily: pd.DataFrame) -> pd.DataFrame:
-    """audience_daily of several influencers as one audience, day by day."""
-    return _combine(daily, ["day"], [c for c in daily.columns if c not in ("influencer_id", "day")])
-
-
-def combine_hours(hours: pd.DataFrame) -> pd.DataFrame:
-    """audience_active_hours of several influencers as one audience (fans: follow relations, as everywhere)."""
-    return _combine(hours, ["weekday", "hour"], ["fan_clicks", "fans"])
 
 
 def combine_breakdown(breakdown: pd.DataFrame, audience: int) -> pd.DataFrame:

@@ -1,7 +1,9 @@
 -- audience_active_hours: when each chosen influencer's fans click, by weekday and hour of the dataset's zone.
--- grain: one row per influencer × weekday × hour with at least one click by a fan in the period.
+-- grain: one row per influencer × weekday × hour with at least one click by a fan in the period; with $combine,
+--        one row per weekday × hour for all chosen influencers as one audience (fan_clicks and fans summed,
+--        influencer_id null), so 10,000 influencers × 168 hours need not leave the database to be summed.
 -- params: $from TIMESTAMP, $to TIMESTAMP (exclusive), $influencers BIGINT[] (empty = all),
---         $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all)
+--         $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all), $combine BOOLEAN
 -- columns: influencer_id, weekday (1 = Monday … 7 = Sunday), hour (0-23), fan_clicks, fans
 -- A click is a fan's when the user was a fan of the post's author at the moment of the click.
 -- fans: distinct users. Without a merchant scope each user's fan clicks of the period in one weekday × hour count
@@ -34,4 +36,11 @@ with hours as (
 )
 select influencer_id, weekday, hour, fan_clicks, fans
 from hours
+where not $combine
+union all
+select cast(null as bigint) as influencer_id, weekday, hour, cast(sum(fan_clicks) as bigint) as fan_clicks,
+       cast(sum(fans) as bigint) as fans
+from hours
+where $combine
+group by weekday, hour
 order by influencer_id, weekday, hour

@@ -1,7 +1,9 @@
 -- audience_daily: each chosen influencer's audience day by day, with where the new fans came from.
--- grain: one row per influencer × local day in [$from, $to) (empty days included).
+-- grain: one row per influencer × local day in [$from, $to) (empty days included); with $combine, one row per
+--        day for all chosen influencers as one audience (every figure summed, influencer_id null), so 10,000
+--        influencers × 184 days need not leave the database to be summed.
 -- params: $from TIMESTAMP, $to TIMESTAMP (exclusive), $influencers BIGINT[] (empty = all),
---         $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all)
+--         $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all), $combine BOOLEAN
 -- columns: influencer_id, day, new_fans, lost_fans, net_fans, fans_end, new_organic, new_fan_headline,
 --          new_passerby_to_fan, new_account_recommend, new_other
 -- fans_end: fans at the end of the day (00:00 of the next day); new_<source> split new_fans by the
@@ -45,22 +47,36 @@ new_days as (
 lost_days as (
     select influencer_id, date_trunc('day', unfollowed_at) as day, count(*) as lost_fans
     from follows where unfollowed_at >= $from and unfollowed_at < $to group by all
+),
+per_influencer as (
+    select d.influencer_id, d.day,
+           coalesce(n.new_fans, 0) as new_fans,
+           coalesce(l.lost_fans, 0) as lost_fans,
+           coalesce(n.new_fans, 0) - coalesce(l.lost_fans, 0) as net_fans,
+           cast(coalesce(s.fans, 0) + sum(coalesce(sd.step, 0)) over (
+               partition by d.influencer_id order by d.day rows unbounded preceding) as bigint) as fans_end,
+           coalesce(n.new_organic, 0) as new_organic,
+           coalesce(n.new_fan_headline, 0) as new_fan_headline,
+           coalesce(n.new_passerby_to_fan, 0) as new_passerby_to_fan,
+           coalesce(n.new_account_recommend, 0) as new_account_recommend,
+           coalesce(n.new_fans, 0) - coalesce(n.new_organic, 0) - coalesce(n.new_fan_headline, 0)
+             - coalesce(n.new_passerby_to_fan, 0) - coalesce(n.new_account_recommend, 0) as new_other
+    from days d
+    left join fans_at_start s on s.influencer_id = d.influencer_id
+    left join step_days sd on sd.influencer_id = d.influencer_id and sd.day = d.day
+    left join new_days n on n.influencer_id = d.influencer_id and n.day = d.day
+    left join lost_days l on l.influencer_id = d.influencer_id and l.day = d.day
 )
-select d.influencer_id, d.day,
-       coalesce(n.new_fans, 0) as new_fans,
-       coalesce(l.lost_fans, 0) as lost_fans,
-       coalesce(n.new_fans, 0) - coalesce(l.lost_fans, 0) as net_fans,
-       cast(coalesce(s.fans, 0) + sum(coalesce(sd.step, 0)) over (
-           partition by d.influencer_id order by d.day rows unbounded preceding) as bigint) as fans_end,
-       coalesce(n.new_organic, 0) as new_organic,
-       coalesce(n.new_fan_headline, 0) as new_fan_headline,
-       coalesce(n.new_passerby_to_fan, 0) as new_passerby_to_fan,
-       coalesce(n.new_account_recommend, 0) as new_account_recommend,
-       coalesce(n.new_fans, 0) - coalesce(n.new_organic, 0) - coalesce(n.new_fan_headline, 0)
-         - coalesce(n.new_passerby_to_fan, 0) - coalesce(n.new_account_recommend, 0) as new_other
-from days d
-left join fans_at_start s on s.influencer_id = d.influencer_id
-left join step_days sd on sd.influencer_id = d.influencer_id and sd.day = d.day
-left join new_days n on n.influencer_id = d.influencer_id and n.day = d.day
-left join lost_days l on l.influencer_id = d.influencer_id and l.day = d.day
-order by d.influencer_id, d.day
+select * from per_influencer where not $combine
+union all
+select cast(null as bigint) as influencer_id, day,
+       cast(sum(new_fans) as bigint) as new_fans, cast(sum(lost_fans) as bigint) as lost_fans,
+       cast(sum(net_fans) as bigint) as net_fans, cast(sum(fans_end) as bigint) as fans_end,
+       cast(sum(new_organic) as bigint) as new_organic, cast(sum(new_fan_headline) as bigint) as new_fan_headline,
+       cast(sum(new_passerby_to_fan) as bigint) as new_passerby_to_fan,
+       cast(sum(new_account_recommend) as bigint) as new_account_recommend,
+       cast(sum(new_other) as bigint) as new_other
+from per_influencer
+where $combine
+group by day
+order by influencer_id, day

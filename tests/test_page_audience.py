@@ -15,7 +15,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from advisor import charts, metrics, ui
+from advisor import charts, db, metrics, ui
 from advisor.dataset import open_dataset
 from advisor.i18n import CATALOGUE
 
@@ -98,6 +98,21 @@ def _expected_tiles(data: Path, ids: tuple[int, ...] = (), combine: bool = True,
 
 
 # ---- the screen on the tiny demo ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_all_influencers_open_when_their_days_exceed_a_result(tiny_demo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              downloads: dict[str, bytes], lang: str) -> None:
+    """The large scale: 10,000 influencers × 184 days (or × 168 hours) are more rows than a result may hold.
+    Combined, the days and the hours are summed in the database, so the screen opens. Here the row cap is lowered
+    under the tiny demo's 2,208 influencer-days and 1,103 influencer-hours (and over its 1,058 profile rows)."""
+    monkeypatch.setattr(db, "MAX_ROWS", 1_080)
+    metrics.clear_cache()
+    at = _page(tiny_demo, monkeypatch, **({"lang": "en"} if lang == "en" else {}))
+    assert not at.error and not at.exception
+    assert not [i for i in at.info if "1,080" in i.value], [i.value for i in at.info]
+    growth = _csv(downloads["aud_growth_csv"])
+    assert len(growth) == 184 and len(at.get("plotly_chart")) == 10
+
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_all_influencers_combined_in_both_languages(tiny_demo: Path, monkeypatch: pytest.MonkeyPatch,

@@ -343,6 +343,17 @@ def test_audience_daily_matches_reference(edge: dataset.Dataset, tables: Tables,
     assert_same(actual, ref_audience_daily(tables, c), ["influencer_id", "day"])
 
 
+@pytest.mark.parametrize("c", DAILY_CASES, ids=case_id)
+def test_audience_daily_combined_is_the_days_summed(edge: dataset.Dataset, tables: Tables, c: Case) -> None:
+    """All chosen influencers as one audience, summed in the database: the reference's days summed over them."""
+    actual = metrics.audience_daily(edge, metrics.as_one_audience(c.filters), c.viewer)
+    assert actual["influencer_id"].isna().all()
+    reference = ref_audience_daily(tables, c)
+    expected = reference.drop(columns="influencer_id").groupby("day", as_index=False).sum()
+    assert_same(actual.drop(columns="influencer_id"), expected, ["day"])
+    assert len(actual) == reference["day"].nunique()
+
+
 @pytest.mark.parametrize(("c", "dim"), TGI_CASES, ids=[f"{case_id(c)}-{d}" for c, d in TGI_CASES])
 def test_audience_tgi_matches_reference(edge: dataset.Dataset, tables: Tables, c: Case, dim: str) -> None:
     actual = metrics.audience_tgi(edge, with_dim(c, dim), c.viewer)
@@ -353,6 +364,16 @@ def test_audience_tgi_matches_reference(edge: dataset.Dataset, tables: Tables, c
 def test_audience_active_hours_matches_reference(edge: dataset.Dataset, tables: Tables, c: Case) -> None:
     actual = metrics.audience_active_hours(edge, c.filters, c.viewer)
     assert_same(actual, ref_audience_active_hours(tables, c), ["influencer_id", "weekday", "hour"])
+
+
+@pytest.mark.parametrize("c", HOURS_CASES, ids=case_id)
+def test_audience_active_hours_combined_is_the_hours_summed(edge: dataset.Dataset, tables: Tables, c: Case) -> None:
+    """All chosen influencers as one audience, summed in the database: the reference's hours summed over them."""
+    actual = metrics.audience_active_hours(edge, metrics.as_one_audience(c.filters), c.viewer)
+    assert actual["influencer_id"].isna().all()
+    reference = ref_audience_active_hours(tables, c)
+    expected = reference.drop(columns="influencer_id").groupby(["weekday", "hour"], as_index=False).sum()
+    assert_same(actual.drop(columns="influencer_id"), expected, ["weekday", "hour"])
 
 
 @pytest.mark.parametrize("c", QUALITY_CASES, ids=case_id)
