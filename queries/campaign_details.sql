@@ -19,7 +19,8 @@ with picked as (
 ),
 paid_orders as (
     select a.campaign_id, sum(a.net_amount) as net_gmv,
-           sum(a.net_amount * pr.commission_rate) as commission
+           -- an exact sum (as influencer_compare's): a sum of doubles rounded to cents depends on the rows' order
+           sum(cast(a.net_amount * pr.commission_rate as decimal(38, 8))) as commission
     from attributed_orders($window) a
     join picked k using (campaign_id)
     left join products pr on pr.product_id = a.product_id

@@ -50,7 +50,9 @@ order_figures as (
            sum(a.amount) as gmv,
            sum(a.net_amount) as net_gmv,
            count(*) filter (where a.refunded) as refunded_orders,
-           sum(a.net_amount * mp.commission_rate) as commission,
+           -- each order's commission to 8 decimals, then an exact sum: a sum of doubles depends on the rows' order
+           -- and, rounded to cents, could differ by one between two runs
+           sum(cast(a.net_amount * mp.commission_rate as decimal(38, 8))) as commission,
            count(distinct a.user_id) filter (where a.ordered_at <= fo.first_at) as new_buyers
     from chosen_orders($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants) a
     join merchant_products mp on mp.product_id = a.product_id
