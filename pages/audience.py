@@ -71,7 +71,7 @@ names.update({i: str(everyone[i]["name"]) for i in chosen if i in everyone})
 names.update({i: str(r["name"]) for i, r in everyone.items() if i not in names})
 if combined:
     if not chosen:
-        st.caption(ctx.t("audience.all_note", n=len(everyone)))
+        st.caption(ctx.t("audience.all_note", n=f"{len(everyone):,}"))
     elif len(chosen) > MAX_SIDE_BY_SIDE:
         st.caption(ctx.t("audience.many_note", n=MAX_SIDE_BY_SIDE))
 
