@@ -339,10 +339,10 @@ def _build_into_cache(con: duckdb.DuckDBPyConnection, sql: str, tables: list[str
     """Build each prepared table straight into its Parquet file, in a uniquely named sibling of `folder`, and read
     it from there (a table is never held whole in memory: at the large scale one is bigger than the memory limit,
     and building it in memory first spilled it to disk and back). The manifest is written last and the folder
-    renamed into place; the tables are then read from the folder in place (ours, or a racing process's when it won:
-    its files are used). An existing folder is kept when it is complete and intact, unless `replace`.
-    False when the files could not be written (disk full, read-only): the tables made so far are dropped, so the
-    caller builds them in memory."""
+    renamed into place; the large tables, read through views, then read the folder in place (ours, or a racing
+    process's when it won); the small ones stay the copies made while building. An existing folder is kept when it
+    is complete and intact, unless `replace`. False when the files could not be written (disk full, read-only):
+    the tables made so far are dropped, so the caller builds them in memory."""
     part = folder.with_name(f".{folder.name}.part-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     entries: dict[str, dict] = {}
 
@@ -371,8 +371,9 @@ def _build_into_cache(con: duckdb.DuckDBPyConnection, sql: str, tables: list[str
         if placed is None:
             raise OSError(f"{folder} is not complete after writing")
         for name in tables:
-            _detach_prepared(con, name)
-            _attach_prepared(con, name, folder / placed[name]["file"], placed[name]["rows"])
+            if placed[name]["rows"] > MATERIALISE_ROWS:  # a view names its file: point it at the folder in place
+                _detach_prepared(con, name)
+                _attach_prepared(con, name, folder / placed[name]["file"], placed[name]["rows"])
         return True
     except (OSError, duckdb.IOException, duckdb.PermissionException):
         for name in tables:

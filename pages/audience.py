@@ -81,8 +81,10 @@ if summary.empty or not summary[["fans_end", "new_fans", "lost_fans"]].to_numpy(
     st.stop()
 kpis = metrics.audience_kpis(summary, combine=combined)
 previous = metrics.audience_kpis(ctx.query(metrics.audience_summary, ctx.previous), combine=combined)
-# Combined (all or many influencers) the days are summed in the database: 10,000 influencers × 184 days would not fit.
-daily = ctx.query(metrics.audience_daily, metrics.as_one_audience(ctx.filters, combined))
+# Combined (all or many influencers), days and hours are summed in the database: 10,000 influencers × 184 days would
+# not fit in a result.
+as_one = metrics.as_one_audience(ctx.filters, combined)
+daily = ctx.query(metrics.audience_daily, as_one)
 
 # ---- KPI tiles: each against the previous period, with its definition --------------------------------
 
@@ -230,7 +232,6 @@ else:
 
 # ---- active hours: when the fans click, weekday × hour of the dataset's zone ------------------------------
 
-as_one = metrics.as_one_audience(ctx.filters, combined)
 hours = metrics.mask_small_cells(ctx.query(metrics.audience_active_hours, as_one), {"fans": ["fan_clicks"]})
 csv, _ = charts.audience_table(hours, lang, names)
 heading(ctx.t("audience.hours"), ctx.t("audience.hours_help", tz=ctx.ds.tz), csv, "audience_active_hours",

@@ -35,30 +35,27 @@ buyers as (
     select distinct a.influencer_id, a.user_id
     from chosen_orders($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants) a
 ),
-engaged as (
-    select c.influencer_id, count(*) as engaged_fans
-    from clickers c
-    semi join follows f on f.influencer_id = c.influencer_id and f.fan_id = c.user_id
+acting_fans as (
+    -- one semi join for both: each influencer × user as a clicker and/or a buyer, kept when a fan at the end
+    select m.influencer_id,
+           count(*) filter (where m.act = 'click') as engaged_fans,
+           count(*) filter (where m.act = 'order') as buying_fans
+    from (select 'click' as act, influencer_id, user_id from clickers
+          union all
+          select 'order', influencer_id, user_id from buyers) m
+    semi join follows f on f.influencer_id = m.influencer_id and f.fan_id = m.user_id
                        and is_fan_at(f.followed_at, f.unfollowed_at, $to)
-    group by c.influencer_id
-),
-buying as (
-    select b.influencer_id, count(*) as buying_fans
-    from buyers b
-    semi join follows f on f.influencer_id = b.influencer_id and f.fan_id = b.user_id
-                       and is_fan_at(f.followed_at, f.unfollowed_at, $to)
-    group by b.influencer_id
+    group by m.influencer_id
 )
 select k.influencer_id,
        coalesce(ff.fans_start, 0) as fans_start,
        coalesce(ff.fans_end, 0) as fans_end,
        coalesce(ff.new_fans, 0) as new_fans,
        coalesce(ff.lost_fans, 0) as lost_fans,
-       coalesce(e.engaged_fans, 0) as engaged_fans,
-       coalesce(b.buying_fans, 0) as buying_fans,
-       coalesce(b.buying_fans, 0) / nullif(ff.fans_end, 0) as fan_buyer_rate
+       coalesce(a.engaged_fans, 0) as engaged_fans,
+       coalesce(a.buying_fans, 0) as buying_fans,
+       coalesce(a.buying_fans, 0) / nullif(ff.fans_end, 0) as fan_buyer_rate
 from picked k
 left join fan_figures ff on ff.influencer_id = k.influencer_id
-left join engaged e on e.influencer_id = k.influencer_id
-left join buying b on b.influencer_id = k.influencer_id
+left join acting_fans a on a.influencer_id = k.influencer_id
 order by fans_end desc, k.influencer_id
