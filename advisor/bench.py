@@ -177,12 +177,17 @@ NEEDS: dict[str, set[str]] = {
 ALL_PICKS = {"post", "campaign", "merchant", "focus"}
 
 
-def find_picks(ds: Dataset, window: dt.timedelta = metrics.DEFAULT_WINDOW, needs: set[str] = ALL_PICKS) -> Picks:
-    """The default view and the choices the screens make on it (as pages/*.py make them)."""
+TOP = "top"  # --influencer top: the influencer with the most fans (a head account, the heaviest single view)
+
+
+def find_picks(ds: Dataset, window: dt.timedelta = metrics.DEFAULT_WINDOW, needs: set[str] = ALL_PICKS,
+               influencers: Sequence[int | str] = ()) -> Picks:
+    """The default view and the choices the screens make on it (as pages/*.py make them); with `influencers`
+    (ids, or TOP), the view of those influencers as picked in the sidebar."""
     span = metrics.span_period(ds)
     if span is None:
         raise ValueError("the dataset has no activity to benchmark")
-    picks = Picks(Filters(span, window=window))
+    picks = Picks(Filters(span, window=window, influencers=_chosen(ds, span, influencers)))
     f = picks.filters
     # The best seller as the Posts screen picks it, ranked in SQL (post_conversion's 1.6 M rows at large are over
     # db.MAX_ROWS).
@@ -206,6 +211,19 @@ def find_picks(ds: Dataset, window: dt.timedelta = metrics.DEFAULT_WINDOW, needs
         category = members.set_index("influencer_id").at[focus, "category"]
         picks = replace(picks, focus=focus, category=category)
     return picks
+
+
+def _chosen(ds: Dataset, span: metrics.Period, influencers: Sequence[int | str]) -> tuple[int, ...]:
+    if not influencers:
+        return ()
+    listed = metrics.influencer_list(ds, Filters(span))
+    known = {int(i) for i in listed["influencer_id"].dropna()}
+    top = listed.sort_values(["fans", "influencer_id"], ascending=[False, True], kind="stable")["influencer_id"]
+    ids = [int(top.iloc[0]) if i == TOP and len(top) else int(i) for i in influencers]
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise ValueError(f"no influencer {unknown[0]} in the dataset")
+    return tuple(dict.fromkeys(ids))
 
 
 # ---- the pandas peer: post_conversion as an analyst would compute it ------------------------------------
@@ -351,7 +369,8 @@ class Bench:
 
     def __init__(self, path: Path, tz: str, repeat: int, cold_repeat: int, peer: bool = True,
                  log: Callable[[str], None] = lambda _: None, queries: Sequence[str] | None = None,
-                 screens: Sequence[str] | None = None):
+                 screens: Sequence[str] | None = None, influencers: Sequence[int | str] = ()):
+        self.influencers = tuple(influencers)
         self.path, self.tz, self.repeat, self.cold_repeat, self.with_peer = path, tz, repeat, cold_repeat, peer
         self.log = log
         # all of them unless some are named (a run at the `large` scale may time a few)
@@ -425,7 +444,7 @@ class Bench:
         # Not timed: it builds the cache folder when it is missing, so the cold rounds time what they say.
         ds = self._fresh({k: Row(k) for k in self.prep})
         needs = set().union(*(NEEDS.get(name, set()) for name in (*self.queries, *self.screens)))
-        picks = find_picks(ds, needs=needs)
+        picks = find_picks(ds, needs=needs, influencers=self.influencers)
         self.picks = picks
         self.ds = ds
 
@@ -509,11 +528,15 @@ class Bench:
 
     def markdown(self) -> str:
         span = self.picks.filters.period
+        chosen = self.picks.filters.influencers
+        who = (f"influencer{'s' if len(chosen) > 1 else ''} {', '.join(str(i) for i in chosen)}"
+               + (" (`--influencer top`: the most fans)" if TOP in self.influencers else "")) if chosen \
+            else "all influencers"
         lines = [
             "# advisor bench",
             "",
             f"- dataset: `{self.path}` ({self.refs['floor_raw'].detail or 'rows unknown'})",
-            f"- view: {span.start} … {span.end} ({span.days} days), all influencers, attribution window "
+            f"- view: {span.start} … {span.end} ({span.days} days), {who}, attribution window "
             f"{self.picks.filters.window.days} days",
             f"- machine: {machine()}",
             f"- DuckDB: threads {db.THREADS}, memory_limit {db.MEMORY_LIMIT}; load average (1/5/15 min) at start "
@@ -625,10 +648,10 @@ def machine() -> str:
 
 
 def run(path: Path, tz: str, repeat: int, cold_repeat: int, out: Path | None, peer: bool = True,
-        queries: Sequence[str] = (), screens: Sequence[str] = ()) -> bool:
+        queries: Sequence[str] = (), screens: Sequence[str] = (), influencers: Sequence[int | str] = ()) -> bool:
     """Measure, print the Markdown report (and write it to `out`); False when a query failed or the peer disagreed."""
     bench = Bench(path, tz, repeat, cold_repeat, peer, log=lambda m: print(f"bench: {m}", file=sys.stderr),
-                  queries=queries, screens=screens)
+                  queries=queries, screens=screens, influencers=influencers)
     bench.run()
     text = bench.markdown()
     sys.stdout.write(text)

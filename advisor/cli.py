@@ -87,6 +87,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="time only this named query; repeat for several (default: every query and screen)")
     b.add_argument("--screen", action="append", default=[], metavar="NAME",
                    help="time only this screen; repeat for several (default: every query and screen)")
+    b.add_argument("--influencer", action="append", default=[], metavar="ID", type=_influencer_choice,
+                   help="time the view of this influencer, as picked in the sidebar (`top`: the one with the most "
+                        "fans); repeat for several (default: all influencers)")
     b.add_argument("--out", type=Path, help="also write the Markdown table to this file")
     b.add_argument("--tz", default=dataset.DEFAULT_TZ, help="the dataset's time zone (default Asia/Shanghai)")
     _export_parser(sub)
@@ -171,6 +174,15 @@ def _query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _influencer_choice(value: str) -> int | str:
+    if value == "top":
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an influencer id (a whole number) or `top`") from None
+
+
 def _bench(args: argparse.Namespace) -> int:
     if args.repeat < 1 or args.cold_repeat < 0:
         raise UsageError("--repeat is at least 1 and --cold-repeat at least 0")
@@ -187,7 +199,7 @@ def _bench(args: argparse.Namespace) -> int:
     if args.out is not None and args.out.resolve().is_relative_to(args.data.resolve()):
         raise UsageError("--out lies inside the dataset folder; the advisor never writes there")
     ok = bench.run(args.data, args.tz, args.repeat, args.cold_repeat, args.out, peer=not args.no_peer,
-                   queries=args.query, screens=args.screen)
+                   queries=args.query, screens=args.screen, influencers=args.influencer)
     return EXIT_OK if ok else EXIT_INVALID
 
 

@@ -32,7 +32,11 @@ create or replace macro chosen(id, ids) as
 -- product at or before it, kept when the lag fits the window; ties go to the higher post_id.
 -- Which click is latest does not depend on the window, only whether its lag fits does: the latest
 -- click is found once per connection (order_last_click, _prepare.sql) and the window applied here.
-create or replace macro attributed_orders(win) as table
+-- With `ids` (influencer ids; default [] = every order) only the orders whose latest click is on a post of one of
+-- them: a filter on the prepared column, which order_last_click's order by influencer lets skip whole row groups,
+-- where a filter on the attributed influencer_id below (a CASE) reads every order. Attributed to one of them or
+-- not attributed at all: callers that want the attributed ones test influencer_id as before.
+create or replace macro attributed_orders(win, ids := []) as table
 select lc.order_id, lc.ordered_at, lc.user_id, lc.product_id, lc.quantity, lc.amount, lc.status,
        lc.refunded_at,
        lc.status = 'refunded' as refunded,
@@ -44,7 +48,8 @@ select lc.order_id, lc.ordered_at, lc.user_id, lc.product_id, lc.quantity, lc.am
        case when lc.ordered_at - lc.clicked_at <= win then lc.campaign_id end as campaign_id,
        case when lc.ordered_at - lc.clicked_at <= win then lc.influencer_id end as influencer_id,
        case when lc.ordered_at - lc.clicked_at <= win then lc.from_fan end as from_fan
-from order_last_click lc;
+from order_last_click lc
+where chosen(lc.influencer_id, ids);
 
 -- Clicks in [period_start, period_end) on posts of the chosen influencers that the viewer may see
 -- (clicks on posts that do not exist belong to no influencer and are left out).
@@ -80,7 +85,7 @@ where merchant_scope is not null;
 -- influencers that the viewer may see.
 create or replace macro chosen_orders(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table
 select a.*
-from attributed_orders(win) a
+from attributed_orders(win, ids := ids) a
 where a.ordered_at >= period_start and a.ordered_at < period_end
   and a.influencer_id is not null
   and chosen(a.influencer_id, ids)
@@ -147,6 +152,7 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
         from click_facts c
         join picked k on k.post_id = c.post_id
         where c.clicked_at < period_end
+          and chosen(c.influencer_id, ids)  -- implied by the join; read as a filter, it skips other influencers' rows
           and visible_product(c.product_id, merchant_scope)
         group by c.post_id
     ),
@@ -158,6 +164,7 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
         join picked k on k.post_id = c.post_id
         where merchant_scope is not null
           and c.clicked_at < period_end
+          and chosen(c.influencer_id, ids)
           and visible_product(c.product_id, merchant_scope)
         group by c.post_id
     ),
@@ -168,7 +175,7 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
                sum(a.amount) as gmv,
                sum(a.net_amount) as net_gmv,
                count(*) filter (where a.refunded) as refunded_orders
-        from attributed_orders(win) a
+        from attributed_orders(win, ids := ids) a
         join picked k on k.post_id = a.post_id
         where a.ordered_at < period_end
           and visible_product(a.product_id, merchant_scope)
@@ -211,10 +218,11 @@ create or replace macro post_events(period_start, period_end, win, ids, influenc
     from click_facts c
     join picked k on k.post_id = c.post_id
     where c.clicked_at < period_end
+      and chosen(c.influencer_id, ids)
       and visible_product(c.product_id, merchant_scope)
     union all
     select a.channel, a.from_fan, 0, 1, a.amount, a.net_amount
-    from attributed_orders(win) a
+    from attributed_orders(win, ids := ids) a
     join picked k on k.post_id = a.post_id
     where a.ordered_at < period_end
       and visible_product(a.product_id, merchant_scope);

@@ -25,7 +25,8 @@ with picked as (
       and ($viewer_merchants is null or list_contains($viewer_merchants, cp.buyer_merchant_id))
 ),
 attributed as (
-    select * from attributed_orders($window)
+    -- the baseline counts the orders on the picked campaigns' influencers only (chosen ones): read only theirs
+    select * from attributed_orders($window, ids := $influencers)
     where influencer_id is not null and visible_product(product_id, $viewer_merchants)
 ),
 paid_clicks as (
@@ -60,8 +61,8 @@ baseline_spans as (
            s.span_start - to_days(w.k * s.shift_days) as b_start,
            s.span_end - to_days(w.k * s.shift_days) as b_end
     from spans s, range(1, 5) w(k)
-    where s.span_start - to_days(w.k * s.shift_days) >= (select min(c.clicked_at) from click_facts c
-                                                         where visible_product(c.product_id, $viewer_merchants))
+    where s.span_start - to_days(w.k * s.shift_days) >= (select min(x.first_at) from click_extremes x
+                                                         where visible_product(x.product_id, $viewer_merchants))
 ),
 baseline_counts as (
     select b.campaign_id, b.k, count(a.order_id) as orders, coalesce(sum(a.amount), 0) as gmv

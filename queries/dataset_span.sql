@@ -5,18 +5,17 @@
 -- Activity is posts, clicks and orders; follows only when there is none of those, since follows
 -- reach back to long before the exports' window. An influencer-scoped viewer's orders are those
 -- attributed to its posts within the longest window (30 days). Clicks and orders are read from the tables
--- prepared per connection (click_facts, order_last_click: every click and order at least once, so the same first
--- and last moments) rather than decoded from the files at each query.
+-- prepared per connection (click_extremes: each influencer's and product's first and last click; order_last_click:
+-- every order once, so the same first and last moments) rather than decoded from the files at each query.
 with activity as (
     select min(p.posted_at) as first_at, max(p.posted_at) as last_at
     from posts p
     where visible_account(p.influencer_id, $viewer_influencers, $viewer_merchants)
     union all
-    select min(c.clicked_at), max(c.clicked_at)
-    from click_facts c
-    where ($viewer_influencers is null or c.post_id in (
-              select p.post_id from posts p where visible_influencer(p.influencer_id, $viewer_influencers)))
-      and visible_product(c.product_id, $viewer_merchants)
+    select min(x.first_at), max(x.last_at)
+    from click_extremes x
+    where visible_influencer(x.influencer_id, $viewer_influencers)
+      and visible_product(x.product_id, $viewer_merchants)
     union all
     select min(o.ordered_at), max(o.ordered_at)
     from order_last_click o

@@ -88,6 +88,27 @@ def test_named_queries_and_screens_alone_cold_and_warm(tiny_demo: Path, capsys: 
     assert f"- prepared cache: on (`{db.cache_dir()}`)" in printed
 
 
+def test_the_view_of_one_influencer(tiny_demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ds = dataset.open_dataset(tiny_demo)
+    listed = metrics.influencer_list(ds, metrics.Filters(metrics.span_period(ds)))
+    most = int(listed.loc[listed["fans"] == listed["fans"].max(), "influencer_id"].min())
+    other = int(listed.loc[listed["influencer_id"] != most, "influencer_id"].iloc[0])
+    assert bench.find_picks(ds, needs=set(), influencers=["top"]).filters.influencers == (most,)
+    assert bench.find_picks(ds, needs=set(), influencers=[other, most, other]).filters.influencers == (other, most)
+    # the screens' calls and the peer get the narrowed view; the peer still agrees with post_conversion
+    code = main(["bench", "--data", str(tiny_demo), "--repeat", "1", "--cold-repeat", "0",
+                 "--influencer", "top", "--query", "post_conversion", "--screen", "posts"])
+    printed, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"), influencer {most} (`--influencer top`: the most fans), attribution window" in printed
+    assert "equal to post_conversion's, post by post" in printed
+    code = main(["bench", "--data", str(tiny_demo), "--repeat", "1", "--cold-repeat", "0", "--no-peer",
+                 "--influencer", "999999999999", "--query", "overview_kpis"])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert err.strip().splitlines() == ["error: no influencer 999999999999 in the dataset"]
+
+
 def test_peer_equals_post_conversion_on_tiny_data(tiny_demo: Path) -> None:
     ds = dataset.open_dataset(tiny_demo)
     f = metrics.Filters(metrics.span_period(ds))
@@ -125,6 +146,8 @@ def test_argparse_errors_exit_2(tiny_demo: Path, capsys: pytest.CaptureFixture[s
     assert "invalid int value: 'x'" in capsys.readouterr().err.strip().splitlines()[-1]
     assert main(["bench"]) == 2
     assert "--data" in capsys.readouterr().err.strip().splitlines()[-1]
+    assert main(["bench", "--data", str(tiny_demo), "--influencer", "head"]) == 2
+    assert "'head' is not an influencer id (a whole number) or `top`" in capsys.readouterr().err
 
 
 def test_missing_folder_and_out_inside_the_dataset(tiny_demo: Path, tmp_path: Path,
@@ -140,7 +163,8 @@ def test_missing_folder_and_out_inside_the_dataset(tiny_demo: Path, tmp_path: Pa
 def test_help_names_the_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", "--help"]) == 0
     text = capsys.readouterr().out
-    for option in ("--data", "--repeat", "--cold-repeat", "--out", "--no-peer", "--query", "--screen"):
+    for option in ("--data", "--repeat", "--cold-repeat", "--out", "--no-peer", "--query", "--screen",
+                   "--influencer"):
         assert option in text
 
 
