@@ -284,17 +284,6 @@ def audience_kpi_rows(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataF
     return out[["influencer_id", "period", *[c for c in current.columns if c != "influencer_id"]]]
 
 
-def combine_breakdown(breakdown: pd.DataFrame, audience: int) -> pd.DataFrame:
-    """audience_breakdown (or audience_tgi's own columns) of several influencers as one audience of `audience`
-    follow relations: fans summed per bucket, share = fans / audience."""
-    if breakdown.empty:
-        return breakdown.iloc[0:0][["influencer_id", "dim", "bucket", "fans", "share"]].copy()
-    out = breakdown.groupby(["dim", "bucket"], as_index=False, sort=False)["fans"].sum()
-    out["share"] = out["fans"].astype("float64") / audience if audience > 0 else float("nan")
-    out.insert(0, "influencer_id", pd.Series([pd.NA] * len(out), dtype="Int64"))
-    return out.sort_values(["fans", "bucket"], ascending=[False, True], kind="stable").reset_index(drop=True)
-
-
 def combine_quality(quality: pd.DataFrame) -> pd.DataFrame:
     """audience_quality of several influencers as one audience: parts summed, shares and score taken again
     (the score is linear in the shares, so this is the fan-weighted mean of the scores)."""
