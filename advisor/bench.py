@@ -56,8 +56,9 @@ def _dim(name: str) -> Callable[[Picks], Filters]:
 
 
 def _as_one(p: Picks) -> Filters:
-    """The Audience screen's default view: all influencers as one audience, summed in the database."""
-    return metrics.as_one_audience(p.filters)
+    """The Audience screen's view: none or more than four influencers chosen (pages/audience.py, MAX_SIDE_BY_SIDE)
+    are one audience, summed in the database."""
+    return metrics.as_one_audience(p.filters, not 1 <= len(p.filters.influencers) <= 4)
 
 
 def _as_one_dim(name: str) -> Callable[[Picks], Filters]:
