@@ -55,6 +55,16 @@ def _dim(name: str) -> Callable[[Picks], Filters]:
     return lambda p: replace(p.filters, dim=name)
 
 
+def _as_one(p: Picks) -> Filters:
+    """The Audience screen's view: none or more than four influencers chosen (pages/audience.py, MAX_SIDE_BY_SIDE)
+    are one audience, summed in the database."""
+    return metrics.as_one_audience(p.filters, not 1 <= len(p.filters.influencers) <= 4)
+
+
+def _as_one_dim(name: str) -> Callable[[Picks], Filters]:
+    return lambda p: replace(_as_one(p), dim=name)
+
+
 def _post(p: Picks) -> Filters | None:
     return None if p.post is None else replace(p.filters, extra=(("post", p.post),))
 
@@ -130,11 +140,11 @@ SCREENS: dict[str, tuple[Call, ...]] = {
     "overview": (*SIDEBAR, Call("overview_kpis"), Call("overview_kpis", _previous), Call("overview_daily")),
     "audience": (
         *SIDEBAR, Call("influencer_list"), Call("audience_summary"), Call("audience_summary", _previous),
-        Call("audience_daily"), Call("campaign_roi"),
-        *(Call("audience_breakdown", _dim(d))
+        Call("audience_daily", _as_one), Call("campaign_roi"),
+        *(Call("audience_breakdown", _as_one_dim(d))
           for d in ("gender", "age_band", "city_tier", "device", "source", "interest", "province")),
         Call("audience_tgi", _dim("interest")),  # drawn for 1-4 chosen influencers; here over all of them
-        Call("audience_active_hours"), Call("audience_quality")),
+        Call("audience_active_hours", _as_one), Call("audience_quality")),
     "posts": (
         *SIDEBAR, Call("content_type_summary"), Call("posts_funnel"), Call("posts_channel_split"),
         Call("purchase_delay"), Call("post_ranking", _post_table), Call("influencer_list"),

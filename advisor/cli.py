@@ -65,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--limit", type=int, default=metrics.RANK_LIMIT, metavar="N",
                    help=f"post_ranking: at most N posts (default {metrics.RANK_LIMIT:,})")
     q.add_argument("--combine", action="store_true",
-                   help="audience_daily, audience_active_hours: the chosen influencers as one audience (summed)")
+                   help="audience_daily, audience_active_hours, audience_breakdown: the chosen influencers as one "
+                        "audience (summed)")
     q.add_argument("--segment", action="append", default=[], metavar="DIM=VALUE",
                    help="target segment of influencer_compare and audience_match; DIM one of "
                         f"{', '.join(metrics.SEGMENT_DIMS)} (e.g. gender=f, age_band=25-29, city_tier=1, "

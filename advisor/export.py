@@ -842,7 +842,8 @@ def _audience(s: Screen) -> None:
     previous = metrics.audience_kpis(metrics.audience_summary(s.ds, f.with_period(f.period.previous())), combined)
     s.table("kpis", t("audience.kpis", lang),
             charts.audience_table(metrics.audience_kpi_rows(kpis, previous), lang, names)[0])
-    daily = metrics.audience_daily(s.ds, metrics.as_one_audience(f, combined))
+    as_one = metrics.as_one_audience(f, combined)  # combined: days, buckets and hours summed in the database
+    daily = metrics.audience_daily(s.ds, as_one)
     s.table("daily", t("audience.growth", lang), charts.audience_table(daily, lang, names)[0])
     s.chart("growth", charts.audience_growth(daily, metrics.campaign_roi(s.ds, f), lang, names))
     if mode == "compare":
@@ -850,8 +851,7 @@ def _audience(s: Screen) -> None:
     size = int(kpis["fans_end"].sum())
 
     def breakdown(dim: str) -> pd.DataFrame:
-        rows = metrics.audience_breakdown(s.ds, replace(f, dim=dim))
-        rows = metrics.combine_breakdown(rows, size) if combined else rows
+        rows = metrics.audience_breakdown(s.ds, replace(as_one, dim=dim))
         return metrics.mask_small_cells(rows, {"fans": ["share"]})
 
     if size:
@@ -872,8 +872,7 @@ def _audience(s: Screen) -> None:
             s.table("tgi_interest", t("audience.tgi_of", lang, dim=t("audience.dim.interest", lang)),
                     charts.audience_table(tgi, lang, names)[0])
             s.chart("tgi_interest", charts.tgi_bars(tgi, "interest", lang, names, top=20 if mode == "single" else 12))
-    hours = metrics.mask_small_cells(metrics.audience_active_hours(s.ds, metrics.as_one_audience(f, combined)),
-                                     {"fans": ["fan_clicks"]})
+    hours = metrics.mask_small_cells(metrics.audience_active_hours(s.ds, as_one), {"fans": ["fan_clicks"]})
     s.table("active_hours", t("audience.hours", lang), charts.audience_table(hours, lang, names)[0])
     if not hours.empty:
         s.chart("active_hours", charts.active_hours_heatmap(hours, lang, names, s.ds.tz))

@@ -160,7 +160,8 @@ def audience_summary(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.D
 
 
 def audience_breakdown(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
-    """Fans at the period end by bucket of `f.dim` (one of AUDIENCE_DIMS) per influencer."""
+    """Fans at the period end by bucket of `f.dim` (one of AUDIENCE_DIMS) per influencer; with Filters.extra
+    "combine" true, of the chosen influencers as one audience (summed in the database, influencer_id null)."""
     dim = _dim(f, "audience_breakdown")
     profile = audience_profile(ds, f, viewer)
     return profile[(profile["dim"] == dim).to_numpy(dtype=bool)].reset_index(drop=True)
@@ -170,7 +171,7 @@ def audience_profile(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.D
     """audience_breakdown along every dimension of AUDIENCE_DIMS at once: one query (one scan of the follows) and
     one cache entry, whatever `f.dim`, for the screens that draw several dimensions."""
     return run_query(ds, "audience_breakdown", viewer, to=f.period.end_ts, dims=list(AUDIENCE_DIMS),
-                     influencers=list(f.influencers))
+                     influencers=list(f.influencers), combine=combined(f))
 
 
 def _dim(f: Filters, query: str) -> str:
@@ -207,7 +208,8 @@ def combined(f: Filters) -> bool:
 
 
 def as_one_audience(f: Filters, combine: bool = True) -> Filters:
-    """`f` asking audience_daily and audience_active_hours for the chosen influencers as one audience."""
+    """`f` asking audience_daily, audience_active_hours and audience_breakdown for the chosen influencers as one
+    audience."""
     return replace(f, extra=(*(kv for kv in f.extra if kv[0] != "combine"), ("combine", combine)))
 
 
@@ -280,17 +282,6 @@ def audience_kpi_rows(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataF
     out["_order"] = out["influencer_id"].map(lambda i: order.get(i, len(order)) if pd.notna(i) else 0)
     out = out.sort_values(["_order", "period"], kind="stable").drop(columns="_order")
     return out[["influencer_id", "period", *[c for c in current.columns if c != "influencer_id"]]]
-
-
-def combine_breakdown(breakdown: pd.DataFrame, audience: int) -> pd.DataFrame:
-    """audience_breakdown (or audience_tgi's own columns) of several influencers as one audience of `audience`
-    follow relations: fans summed per bucket, share = fans / audience."""
-    if breakdown.empty:
-        return breakdown.iloc[0:0][["influencer_id", "dim", "bucket", "fans", "share"]].copy()
-    out = breakdown.groupby(["dim", "bucket"], as_index=False, sort=False)["fans"].sum()
-    out["share"] = out["fans"].astype("float64") / audience if audience > 0 else float("nan")
-    out.insert(0, "influencer_id", pd.Series([pd.NA] * len(out), dtype="Int64"))
-    return out.sort_values(["fans", "bucket"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 def combine_quality(quality: pd.DataFrame) -> pd.DataFrame:

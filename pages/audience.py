@@ -81,8 +81,8 @@ if summary.empty or not summary[["fans_end", "new_fans", "lost_fans"]].to_numpy(
     st.stop()
 kpis = metrics.audience_kpis(summary, combine=combined)
 previous = metrics.audience_kpis(ctx.query(metrics.audience_summary, ctx.previous), combine=combined)
-# Combined (all or many influencers), days and hours are summed in the database: 10,000 influencers × 184 days would
-# not fit in a result.
+# Combined (all or many influencers), days, hours and profile buckets are summed in the database: 10,000 influencers
+# × 184 days (or × 80 buckets) would not fit in a result.
 as_one = metrics.as_one_audience(ctx.filters, combined)
 daily = ctx.query(metrics.audience_daily, as_one)
 
@@ -144,9 +144,7 @@ audience_size = int(kpis["fans_end"].sum())
 
 def breakdown(dim: str) -> pd.DataFrame:
     """audience_breakdown along `dim` for the view (combined when it is), small buckets masked."""
-    rows = ctx.query(metrics.audience_breakdown, replace(ctx.filters, dim=dim))
-    if combined:
-        rows = metrics.combine_breakdown(rows, audience_size)
+    rows = ctx.query(metrics.audience_breakdown, replace(as_one, dim=dim))
     return metrics.mask_small_cells(rows, {"fans": ["share"]})
 
 

@@ -1,12 +1,16 @@
 -- audience_breakdown: the profile of each chosen influencer's fans at the period end, along some dimensions.
--- grain: one row per influencer × dimension of $dims × bucket (influencers without fans at the end have no rows).
+-- grain: one row per influencer × dimension of $dims × bucket (influencers without fans at the end have no rows);
+--        with $combine, one row per dimension × bucket for all chosen influencers as one audience (fans summed,
+--        influencer_id null), so 10,000 influencers × ~80 buckets need not leave the database to be summed.
 -- params: $to TIMESTAMP (period end, exclusive), $dims VARCHAR[] (of gender, age_band, province, city_tier,
 --         device, interest, source; others have no rows), $influencers BIGINT[] (empty = all),
---         $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all)
+--         $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all), $combine BOOLEAN
 -- columns: influencer_id, dim, bucket, fans, share
 -- bucket is the raw value ('unknown' for null); age bands use the age reached in the period end's year.
 -- For interest a fan counts once per tag and share is the share of fans carrying the tag; otherwise
--- shares sum to 1 per influencer. All dimensions come from one scan of the follows (a screen draws seven).
+-- shares sum to 1 per influencer. Combined, share is of the summed audience: follow relations add up (a user
+-- following two chosen influencers counts twice, as fans_end everywhere). All dimensions come from one scan of
+-- the follows (a screen draws seven).
 with fans_at_end as (
     select f.influencer_id, f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source
     from fans f
@@ -61,9 +65,20 @@ counted as (
     select * from single where list_contains($dims, dim)
     union all
     select * from interest
+),
+per_influencer as (
+    select c.influencer_id, c.dim, c.bucket, c.fans,
+           c.fans / s.audience as share
+    from counted c
+    join sized s using (influencer_id)
 )
-select c.influencer_id, c.dim, c.bucket, c.fans,
-       c.fans / s.audience as share
-from counted c
-join sized s using (influencer_id)
-order by c.dim, c.influencer_id, c.fans desc, c.bucket
+select influencer_id, dim, bucket, fans, share
+from per_influencer
+where not $combine
+union all
+select cast(null as bigint) as influencer_id, dim, bucket, cast(sum(fans) as bigint) as fans,
+       cast(sum(fans) as double) / (select sum(audience) from sized) as share
+from counted
+where $combine
+group by dim, bucket
+order by dim, influencer_id, fans desc, bucket

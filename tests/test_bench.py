@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import re
 from pathlib import Path
@@ -41,6 +42,19 @@ def test_every_screen_list_holds_the_sidebar() -> None:
     assert query_functions(ROOT / "advisor" / "ui.py") <= sidebar
     for calls in bench.SCREENS.values():
         assert sidebar <= {call.fn for call in calls}
+
+
+def test_audience_screen_list_combines_as_the_page_does() -> None:
+    """pages/audience.py shows none or more than four chosen influencers as one audience (days, profile buckets and
+    hours summed in the database), one to four each on its own: the bench asks the same."""
+    span = metrics.Period(dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+    for chosen, combine in (((), True), ((1,), False), ((1, 2, 3, 4), False), ((1, 2, 3, 4, 5), True)):
+        picks = bench.Picks(metrics.Filters(span, influencers=chosen))
+        calls = [c for c in bench.SCREENS["audience"]
+                 if c.fn in ("audience_daily", "audience_breakdown", "audience_active_hours")]
+        assert len(calls) == 9
+        for call in calls:
+            assert metrics.combined(call.filters(picks)) is combine, (call.fn, chosen)
 
 
 def test_listed_functions_exist() -> None:

@@ -59,6 +59,33 @@ def test_query_writes_every_row_whatever_the_screens_row_cap(tiny_demo: Path, ca
             metrics.span_period(dataset.open_dataset(tiny_demo))))
 
 
+@pytest.mark.parametrize("chosen", [(), (0, 2, 3, 5, 7)], ids=["all", "five"])
+def test_query_combine_sums_the_breakdown_in_the_database(tiny_demo: Path, capsys: pytest.CaptureFixture[str],
+                                                          chosen: tuple[int, ...]) -> None:
+    """--combine: audience_breakdown of the chosen influencers as one audience, as the Audience screen shows them:
+    fans summed per bucket (follow relations: a user who follows two of them counts twice), share of the summed
+    audience (for interest: of fans, not of tags)."""
+    ds = dataset.open_dataset(tiny_demo)
+    ids = [int(i) for i in metrics.influencer_list(ds, metrics.Filters(metrics.span_period(ds)))["influencer_id"]]
+    picked = [a for n in chosen for a in ("--influencer", str(ids[n]))]
+
+    def rows(*argv: str) -> pd.DataFrame:
+        code, out, err = _run(capsys, "query", "audience_breakdown", "--data", str(tiny_demo), "--format", "json",
+                              *picked, *argv)
+        assert code == 0, err
+        return pd.DataFrame(json.loads(out))
+
+    each = rows("--dim", "interest")
+    audience = int(rows("--dim", "gender")["fans"].sum())
+    got = rows("--dim", "interest", "--combine")
+    assert list(got.columns) == ["influencer_id", "dim", "bucket", "fans", "share"]
+    assert got["influencer_id"].isna().all() and len(got) == each["bucket"].nunique() < len(each)
+    want = each.groupby("bucket")["fans"].sum()
+    assert got.set_index("bucket")["fans"].to_dict() == want.to_dict()
+    assert got.set_index("bucket")["share"].to_dict() == pytest.approx((want / audience).to_dict())
+    assert got["fans"].is_monotonic_decreasing
+
+
 def test_window_changes_the_answer(minimal_dataset: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, hour, _ = _run(capsys, "query", "overview_kpis", "--data", str(minimal_dataset), "--window-days", str(2 / 24))
     _, week, _ = _run(capsys, "query", "overview_kpis", "--data", str(minimal_dataset))

@@ -322,6 +322,22 @@ def test_cli_export_posts_at_any_scale(tiny_demo: Path, demo: dataset.Dataset, t
     assert t("posts.table.title_top", "en", n="100", metric=t("posts.col.gmv", "en")) in report
 
 
+def test_cli_export_audience_at_any_scale(tiny_demo: Path, demo: dataset.Dataset, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """All influencers as one audience, more influencer-days, -hours and -buckets than a result may hold (the large
+    scale's 10,000 influencers): the export sums them in the database, as the screen does."""
+    whole = metrics.as_one_audience(metrics.Filters(metrics.span_period(demo), dim="province"))
+    provinces = metrics.mask_small_cells(metrics.audience_breakdown(demo, whole), {"fans": ["share"]})
+    monkeypatch.setattr(db, "MAX_ROWS", 200)  # under the tiny demo's 1,058 influencer-buckets, over its 184 days
+    metrics.clear_cache()
+    code, _, err = _run(capsys, "export", "audience", "--data", str(tiny_demo), "--out", str(tmp_path), "--lang",
+                        "en", "--format", "csv")
+    assert code == 0, err
+    csv = pd.read_csv(next(tmp_path.glob("audience_provinces_*.csv")), encoding="utf-8-sig", dtype=str,
+                      keep_default_na=False)
+    assert csv[t("audience.col.fans", "en")].tolist() == [str(v) for v in provinces["fans"]] and len(csv) > 12
+
+
 def test_cli_export_images(tiny_demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _skip_without_images()
     code, stdout, err = _run(capsys, "export", "overview", "--data", str(tiny_demo), "--out", str(tmp_path),

@@ -190,6 +190,16 @@ def ref_audience_breakdown(t: Tables, c: Case, dim: str) -> pd.DataFrame:
     return counts[["influencer_id", "dim", "bucket", "fans", "share"]]
 
 
+def ref_audience_breakdown_combined(t: Tables, c: Case, dim: str) -> pd.DataFrame:
+    """The chosen influencers as one audience: each bucket's follows at the end summed over them (a user who follows
+    two of them counts twice), its share of all their follows at the end (for interest too: of fans, not of tags)."""
+    audience = len(fans_at_end(t, c))
+    out = ref_audience_breakdown(t, c, dim).groupby("bucket", as_index=False)["fans"].sum()
+    out.insert(0, "dim", dim)
+    out["share"] = out["fans"] / audience
+    return out[["dim", "bucket", "fans", "share"]]
+
+
 def ref_audience_daily(t: Tables, c: Case) -> pd.DataFrame:
     p, frames = c.p, []
     known = ("organic", "fan_headline", "passerby_to_fan", "account_recommend")
@@ -304,6 +314,13 @@ BREAKDOWN_CASES = ([(case("main"), dim) for dim in AUDIENCE_DIMS]
                    + [(case("main", W7D, (), "merchant_3"), dim) for dim in ("gender", "interest", "source")]
                    + [(case("dec31"), "age_band"), (case("gap", W7D, (E.SMALL, E.NOBODY)), "interest")]
                    + [(case("all", W7D, (), "inf_4_6_merchant_1_2"), dim) for dim in ("province", "device")])
+COMBINED_BREAKDOWN_CASES = ([(case("main"), dim) for dim in AUDIENCE_DIMS]
+                            + [(case("jan1", W7D, (E.SMALL, E.FANS_ONLY, E.NOBODY)), dim)
+                               for dim in ("gender", "age_band", "interest")]
+                            + [(case("main", W7D, (), "merchant_3"), dim) for dim in ("source", "interest")]
+                            + [(case("all", W7D, (E.PLAIN, E.SMALL, E.QUIET), "inf_4_6_merchant_1_2"), dim)
+                               for dim in ("province", "interest")]
+                            + [(case("main", W7D, (), "nobody"), "gender")])
 TGI_CASES = ([(case("main"), dim) for dim in ("gender", "age_band", "interest")]
              + [(case("jan1", W7D, (E.SMALL, E.FANS_ONLY)), dim) for dim in ("age_band", "interest")]
              + [(case("all", W7D, (E.SMALL,), "inf_4_6_merchant_1_2"), "source"),
@@ -335,6 +352,33 @@ def test_audience_breakdown_matches_reference(edge: dataset.Dataset, tables: Tab
         assert (shares >= 1 - 1e-9).all()  # every fan carries at least one tag (or 'unknown')
     else:
         assert np.allclose(shares, 1.0), shares
+
+
+@pytest.mark.parametrize(("c", "dim"), COMBINED_BREAKDOWN_CASES,
+                         ids=[f"{case_id(c)}-{d}" for c, d in COMBINED_BREAKDOWN_CASES])
+def test_audience_breakdown_combined_is_the_buckets_summed(edge: dataset.Dataset, tables: Tables, c: Case,
+                                                           dim: str) -> None:
+    """All chosen influencers as one audience, summed in the database: one row per bucket, influencer_id null, in
+    the order the screens draw (most fans first, then by bucket)."""
+    actual = metrics.audience_breakdown(edge, metrics.as_one_audience(with_dim(c, dim)), c.viewer)
+    assert list(actual.columns) == ["influencer_id", "dim", "bucket", "fans", "share"]
+    assert actual["influencer_id"].isna().all()
+    assert_same(actual, ref_audience_breakdown_combined(tables, c, dim), ["bucket"])
+    ranked = actual.sort_values(["fans", "bucket"], ascending=[False, True], kind="stable")
+    assert actual["bucket"].tolist() == ranked["bucket"].tolist()
+    if dim != "interest":  # every fan in one bucket: the buckets add up to the audience the tiles show
+        fans_end = metrics.audience_summary(edge, c.filters, c.viewer)["fans_end"].sum()
+        assert actual["fans"].sum() == fans_end and (fans_end == 0 or np.isclose(actual["share"].sum(), 1.0))
+
+
+def test_combined_profile_counts_a_user_once_per_followed_influencer(edge: dataset.Dataset, tables: Tables) -> None:
+    """Follow relations add up, as fans_end everywhere: some users follow two of the influencers, and the combined
+    audience counts them twice (not the distinct users)."""
+    c = case("main")
+    follows = fans_at_end(tables, c)
+    assert follows["fan_id"].nunique() < len(follows)
+    gender = metrics.audience_breakdown(edge, metrics.as_one_audience(with_dim(c, "gender")))
+    assert gender["fans"].sum() == len(follows)
 
 
 @pytest.mark.parametrize("c", DAILY_CASES, ids=case_id)
