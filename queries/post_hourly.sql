@@ -12,9 +12,11 @@ with the_post as (
       and visible_influencer(p.influencer_id, $viewer_influencers)
       and posted_at < $to
       -- a merchant sees the posts linking its products, as in post_conversion
+      -- (the subquery repeats `$viewer_merchants is not null`: DuckDB does not fold the parameter, and without it
+      -- every post's products were unnested for a null scope)
       and ($viewer_merchants is null or p.post_id in (
           select lp.post_id from (select post_id, unnest(product_ids) as product_id from posts) lp
-          where visible_product(lp.product_id, $viewer_merchants)))
+          where $viewer_merchants is not null and visible_product(lp.product_id, $viewer_merchants)))
 ),
 hours as (
     select cast(h as timestamp) as hour_start
@@ -23,10 +25,13 @@ hours as (
                          least($to, tp.posted_at + interval 30 day) - interval 1 microsecond,
                          interval 1 hour) g(h)
 ),
+-- The clicks from click_facts (_prepare.sql), prepared once per connection rather than decoded from the clicks'
+-- files at each query; it holds a click once per row of its post in posts, as a join to the_post would.
 click_hours as (
     select date_trunc('hour', c.clicked_at) as hour_start, count(*) as clicks
-    from clicks c join the_post tp on tp.post_id = c.post_id
-    where c.clicked_at < $to and visible_product(c.product_id, $viewer_merchants)
+    from click_facts c
+    where c.post_id in (select post_id from the_post)
+      and c.clicked_at < $to and visible_product(c.product_id, $viewer_merchants)
     group by 1
 ),
 order_hours as (
