@@ -25,13 +25,10 @@ hours as (
                          least($to, tp.posted_at + interval 30 day) - interval 1 microsecond,
                          interval 1 hour) g(h)
 ),
--- The clicks from click_facts (_prepare.sql), prepared once per connection rather than decoded from the clicks'
--- files at each query; it holds a click once per row of its post in posts, as a join to the_post would.
 click_hours as (
     select date_trunc('hour', c.clicked_at) as hour_start, count(*) as clicks
-    from click_facts c
-    where c.post_id in (select post_id from the_post)
-      and c.clicked_at < $to and visible_product(c.product_id, $viewer_merchants)
+    from clicks c join the_post tp on tp.post_id = c.post_id
+    where c.clicked_at < $to and visible_product(c.product_id, $viewer_merchants)
     group by 1
 ),
 order_hours as (

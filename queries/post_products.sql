@@ -11,18 +11,15 @@ with the_post as (
     where p.post_id = $post
       and visible_influencer(p.influencer_id, $viewer_influencers)
 ),
--- The clicks from click_facts (_prepare.sql), prepared once per connection rather than decoded from the clicks'
--- files at each query; it holds a click once per row of its post in posts, as a join to the_post would.
 linked as (
     select unnest(coalesce(product_ids, [])) as product_id from the_post
     union
-    select c.product_id from click_facts c where c.post_id in (select post_id from the_post) and c.clicked_at < $to
+    select c.product_id from clicks c join the_post tp on tp.post_id = c.post_id where c.clicked_at < $to
 ),
 click_figures as (
     select c.product_id, count(*) as clicks
-    from click_facts c
-    where c.post_id in (select post_id from the_post)
-      and c.clicked_at < $to
+    from clicks c join the_post tp on tp.post_id = c.post_id
+    where c.clicked_at < $to
     group by 1
 ),
 order_figures as (
