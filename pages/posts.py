@@ -160,7 +160,8 @@ info(ctx.t("posts.how", posts=f"{total_posts:,}", window=ctx.window_label))
 view = _view()
 window = ctx.window_label
 
-# The funnel of the chosen posts, and its click → order step by channel and by fans vs non-fans.
+# The funnel of the chosen posts (the sums of the formats' figures above: no query of its own), and its click →
+# order step by channel and by fans vs non-fans.
 left, right = st.columns(2, gap="medium")
 with left:
     funnel = ctx.query(metrics.posts_funnel)

@@ -12,9 +12,11 @@ with the_post as (
       and visible_influencer(p.influencer_id, $viewer_influencers)
       and posted_at < $to
       -- a merchant sees the posts linking its products, as in post_conversion
+      -- (the subquery repeats `$viewer_merchants is not null`: DuckDB does not fold the parameter, and without it
+      -- every post's products were unnested for a null scope)
       and ($viewer_merchants is null or p.post_id in (
           select lp.post_id from (select post_id, unnest(product_ids) as product_id from posts) lp
-          where visible_product(lp.product_id, $viewer_merchants)))
+          where $viewer_merchants is not null and visible_product(lp.product_id, $viewer_merchants)))
 ),
 hours as (
     select cast(h as timestamp) as hour_start

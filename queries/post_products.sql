@@ -11,16 +11,17 @@ with the_post as (
     where p.post_id = $post
       and visible_influencer(p.influencer_id, $viewer_influencers)
 ),
-linked as (
-    select unnest(coalesce(product_ids, [])) as product_id from the_post
-    union
-    select c.product_id from clicks c join the_post tp on tp.post_id = c.post_id where c.clicked_at < $to
-),
+-- The post's clicks are read once: the products clicked through it are the groups of click_figures.
 click_figures as (
     select c.product_id, count(*) as clicks
     from clicks c join the_post tp on tp.post_id = c.post_id
     where c.clicked_at < $to
     group by 1
+),
+linked as (
+    select unnest(coalesce(product_ids, [])) as product_id from the_post
+    union
+    select product_id from click_figures
 ),
 order_figures as (
     select a.product_id, count(*) as orders, sum(a.amount) as gmv, sum(a.net_amount) as net_gmv
