@@ -138,6 +138,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "scope.all_influencers": ("全部达人", "all influencers"),
     "scope.all_yours": ("您可查看的全部达人", "all influencers you may see"),
     "scope.influencers": ("{n} 位达人", "{n} influencers"),
+    "scope.influencer_one": ("1 位达人", "1 influencer"),
     "scope.window": ("归因窗口 {window}", "attribution window {window}"),
     "scope.compare": ("对比上一周期 {start} 至 {end}", "compared with {start} to {end}"),
 

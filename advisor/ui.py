@@ -500,8 +500,9 @@ def scope_line(ctx: Context, *, who: bool = True, compare: bool = False, extra: 
     parts = [ctx.t("scope.period", start=p.start.isoformat(), end=p.end.isoformat(), days=p.days)]
     if who:
         everyone = "scope.all_influencers" if ctx.ds.viewer.influencers is None else "scope.all_yours"
-        parts.append(ctx.t("scope.influencers", n=len(ctx.filters.influencers)) if ctx.filters.influencers
-                     else ctx.t(everyone))
+        n = len(ctx.filters.influencers)
+        parts.append(ctx.t(everyone) if n == 0 else ctx.t("scope.influencer_one") if n == 1
+                     else ctx.t("scope.influencers", n=n))
     parts.append(ctx.t("scope.window", window=ctx.window_label))
     if compare:
         parts.append(ctx.t("scope.compare", start=prev.start.isoformat(), end=prev.end.isoformat()))

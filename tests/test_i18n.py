@@ -87,6 +87,8 @@ def test_labels() -> None:
 def test_t_fills_fields_and_shows_unknown_keys() -> None:
     assert t("scope.influencers", "en", n=3) == "3 influencers"
     assert t("scope.influencers", "zh-CN", n=3) == "3 位达人"
+    assert t("scope.influencer_one", "en") == "1 influencer"
+    assert t("scope.influencer_one", "zh-CN") == "1 位达人"
     assert t("no.such.key", "en") == "no.such.key"
 
 
