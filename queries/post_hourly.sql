@@ -6,7 +6,7 @@
 -- columns: hour_start, hours_since_post, clicks, orders, gmv
 -- No rows when the post does not exist or the viewer may not see it (a merchant: a post not linking its products).
 with the_post as (
-    select p.post_id, p.posted_at
+    select p.post_id, p.influencer_id, p.posted_at
     from posts p
     where p.post_id = $post
       and visible_influencer(p.influencer_id, $viewer_influencers)
@@ -27,7 +27,9 @@ hours as (
 ),
 click_hours as (
     select date_trunc('hour', c.clicked_at) as hour_start, count(*) as clicks
-    from clicks c join the_post tp on tp.post_id = c.post_id
+    -- the prepared clicks with their post's author (click_facts, in influencer order): joined on the author too, only
+    -- the author's row groups are read (the same rows as the clicks' files joined on the post)
+    from click_facts c join the_post tp on tp.post_id = c.post_id and tp.influencer_id is not distinct from c.influencer_id
     where c.clicked_at < $to and visible_product(c.product_id, $viewer_merchants)
     group by 1
 ),

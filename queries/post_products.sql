@@ -6,15 +6,17 @@
 --          net_gmv
 -- title, price and commission need the optional products export (null without it).
 with the_post as (
-    select p.post_id, p.product_ids
+    select p.post_id, p.influencer_id, p.product_ids
     from posts p
     where p.post_id = $post
       and visible_influencer(p.influencer_id, $viewer_influencers)
 ),
--- The post's clicks are read once: the products clicked through it are the groups of click_figures.
+-- The post's clicks are read once: the products clicked through it are the groups of click_figures. They come from
+-- the prepared clicks with their post's author (click_facts, in influencer order), joined on the author too, so only
+-- the author's row groups are read (the same rows as the clicks' files joined on the post).
 click_figures as (
     select c.product_id, count(*) as clicks
-    from clicks c join the_post tp on tp.post_id = c.post_id
+    from click_facts c join the_post tp on tp.post_id = c.post_id and tp.influencer_id is not distinct from c.influencer_id
     where c.clicked_at < $to
     group by 1
 ),
