@@ -7,11 +7,20 @@
 -- tgi = share / category_share × 100 (null when the category share is 0). The category baseline counts
 -- the follow relations at the period end of every influencer of that category: an aggregate, shown
 -- to every viewer of a member.
-with profile as (
+-- The influencers whose fans count: the chosen ones and the other members of their categories (every influencer
+-- without a choice), so one influencer's TGI does not count the fans of every category.
+with counted_influencers as (
+    select i.influencer_id, i.category
+    from influencers i
+    where len($influencers) = 0
+       or list_contains($influencers, i.influencer_id)
+       or i.category in (select c.category from influencers c where list_contains($influencers, c.influencer_id))
+),
+profile as (
     select f.influencer_id, i.category,
            fan_bucket($dim, f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source, $to) as bucket
     from fans f
-    join influencers i on i.influencer_id = f.influencer_id
+    join counted_influencers i on i.influencer_id = f.influencer_id
     where is_fan_at(f.followed_at, f.unfollowed_at, $to)
 ),
 -- One bucket per fan, except interest: once per tag, as prepared per connection (fan_interests, _prepare.sql).
@@ -22,7 +31,7 @@ bucketed as (
     union all
     select t.influencer_id, i.category, t.tag
     from fan_interests t
-    join influencers i on i.influencer_id = t.influencer_id
+    join counted_influencers i on i.influencer_id = t.influencer_id
     where $dim = 'interest'
       and is_fan_at(t.followed_at, t.unfollowed_at, $to)
 ),

@@ -404,6 +404,19 @@ def test_audience_tgi_matches_reference(edge: dataset.Dataset, tables: Tables, c
     assert_same(actual, ref_audience_tgi(tables, c, dim), ["influencer_id", "bucket"])
 
 
+@pytest.mark.parametrize("dim", ["gender", "interest"])
+def test_audience_tgi_of_one_influencer_counts_its_whole_category(tiny_demo: Path, dim: str) -> None:
+    # The edge data gives every influencer a category of its own; in the tiny demo categories have several
+    # members, so the baseline of one chosen influencer must count the fans of the others too.
+    ds, t = dataset.open_dataset(tiny_demo), E.load(tiny_demo)
+    members = t["influencers"].groupby("category")["influencer_id"].apply(list)
+    crowded = members[members.map(len) >= 2].iloc[0]
+    c = Case(metrics.span_period(ds), W7D, (int(crowded[0]),))
+    expected = ref_audience_tgi(t, c, dim)
+    assert len(expected) > 1 and (expected["category_fans"] > expected["fans"]).all()
+    assert_same(metrics.audience_tgi(ds, with_dim(c, dim)), expected, ["influencer_id", "bucket"])
+
+
 @pytest.mark.parametrize("c", HOURS_CASES, ids=case_id)
 def test_audience_active_hours_matches_reference(edge: dataset.Dataset, tables: Tables, c: Case) -> None:
     actual = metrics.audience_active_hours(edge, c.filters, c.viewer)
