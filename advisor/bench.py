@@ -56,9 +56,8 @@ def _dim(name: str) -> Callable[[Picks], Filters]:
 
 
 def _as_one(p: Picks) -> Filters:
-    """The Audience screen's view: none or more than four influencers chosen (pages/audience.py, MAX_SIDE_BY_SIDE)
-    are one audience, summed in the database."""
-    return metrics.as_one_audience(p.filters, not 1 <= len(p.filters.influencers) <= 4)
+    """The Audience screen's default view: combined (metrics.audience_mode) is one audience, summed in the database."""
+    return metrics.as_one_audience(p.filters, metrics.audience_mode(len(p.filters.influencers)) == "combined")
 
 
 def _as_one_dim(name: str) -> Callable[[Picks], Filters]:
@@ -539,9 +538,11 @@ class Bench:
     def markdown(self) -> str:
         span = self.picks.filters.period
         chosen = self.picks.filters.influencers
-        who = (f"influencer{'s' if len(chosen) > 1 else ''} {', '.join(str(i) for i in chosen)}"
-               + (" (`--influencer top`: the most fans)" if TOP in self.influencers else "")) if chosen \
-            else "all influencers"
+        who = "all influencers"
+        if chosen:
+            who = f"influencer{'s' if len(chosen) > 1 else ''} {', '.join(str(i) for i in chosen)}"
+            if TOP in self.influencers:
+                who += " (`--influencer top`: the most fans)"
         lines = [
             "# advisor bench",
             "",

@@ -123,7 +123,7 @@ MANIFEST = "manifest.json"
 CACHE_FORMAT = 1  # bump when the layout of a prepared folder or the integrity file changes
 # The tables _prepare.sql creates; the identifier comes from our own SQL file, never from a user.
 _CREATE_TABLE = re.compile(r"^\s*create\s+(?:or\s+replace\s+)?table\s+([a-z_][a-z0-9_]*)\b", re.I | re.M)
-_CREATE_TABLE_AS = re.compile(r"^\s*create\s+(?:or\s+replace\s+)?table\s+[a-z_][a-z0-9_]*\s+as\b", re.I | re.M)
+_CREATE_TABLE_AS = re.compile(_CREATE_TABLE.pattern + r"\s+as\b", re.I | re.M)
 
 # A prepared table of at most this many rows is copied into memory when read from the cache; a larger one is
 # read through a view over its file. Measured at the demo scale (1 M clicks, docs/benchmarks.md): in memory,

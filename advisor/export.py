@@ -832,7 +832,7 @@ def _audience(s: Screen) -> None:
     lang, f = s.lang, s.f
     roster = metrics.influencer_list(s.ds, f)
     chosen = f.influencers
-    mode = "single" if len(chosen) == 1 else "compare" if 2 <= len(chosen) <= 4 else "combined"
+    mode = metrics.audience_mode(len(chosen))
     combined = mode == "combined"
     names: dict[object, str] = ({None: t("audience.combined_n", lang, n=len(chosen)) if chosen
                                  else t("audience.combined", lang)} if combined else {})

@@ -201,6 +201,18 @@ def audience_active_hours(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) ->
                      influencers=list(f.influencers), combine=combined(f))
 
 
+# The Audience screen shows up to this many chosen influencers side by side; none or more are one combined audience.
+MAX_SIDE_BY_SIDE = 4
+
+
+def audience_mode(chosen: int, layout: str = "compare") -> str:
+    """How the Audience screen and its export show `chosen` influencers: "single" (one), "compare" (2 to
+    MAX_SIDE_BY_SIDE side by side, unless the layout asks for "combined") or "combined" (none, or more)."""
+    if chosen == 1:
+        return "single"
+    return "compare" if 2 <= chosen <= MAX_SIDE_BY_SIDE and layout == "compare" else "combined"
+
+
 def combined(f: Filters) -> bool:
     """Filters.extra "combine": the chosen influencers shown as one audience (the Audience screen with none or many
     chosen), summed in the database so the rows do not grow with the number of influencers."""

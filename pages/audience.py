@@ -9,8 +9,8 @@ import streamlit as st
 from advisor import charts, metrics, ui
 from advisor.i18n import label
 
-# Side by side up to four influencers; more (or none chosen) are shown as one combined audience.
-MAX_SIDE_BY_SIDE = 4
+# Side by side up to metrics.MAX_SIDE_BY_SIDE influencers; more (or none chosen) are shown as one combined audience.
+MAX_SIDE_BY_SIDE = metrics.MAX_SIDE_BY_SIDE
 LAYOUTS = ("compare", "combined")
 DEFAULT_TGI = "interest"
 PROFILE_DIMS = ("gender", "age_band", "city_tier", "device", "source", "interest")
@@ -53,15 +53,14 @@ def keep(param: str, key: str, default: str) -> None:
 roster = ctx.query(metrics.influencer_list)
 everyone = {int(r["influencer_id"]): r for r in roster.to_dict("records")}
 chosen = ctx.filters.influencers
+layout = "compare"
 if 2 <= len(chosen) <= MAX_SIDE_BY_SIDE:
     layout_key = choice("layout", LAYOUTS, "compare")
     layout = st.segmented_control(ctx.t("audience.layout"), LAYOUTS, key=layout_key, required=True,
                                   format_func=lambda v: ctx.t(f"audience.layout.{v}"),
                                   help=ctx.t("audience.layout_help", n=MAX_SIDE_BY_SIDE))
     keep("layout", layout_key, "compare")
-    mode = "compare" if layout == "compare" else "combined"
-else:
-    mode = "single" if len(chosen) == 1 else "combined"
+mode = metrics.audience_mode(len(chosen), layout)
 combined = mode == "combined"
 # Names for charts and tables: the view's own first (their order is the order of the side-by-side views; None
 # is the combined audience), then everyone else (campaigns and the quality list name every account).
