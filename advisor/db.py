@@ -83,7 +83,8 @@ PROFILE_QUERIES = frozenset({"audience_summary", "audience_breakdown", "audience
 # Cohort- and platform-level queries, the same for every viewer: figures over every influencer of a category and
 # tier, published only under the privacy rules of category_benchmark (k influencers, no one dominant), and the
 # segment values held by at least k users. Every other named query takes the viewer scope (tests/test_sql_files.py
-# checks this list against the SQL).
+# checks this list against the SQL). category_benchmark is cut from benchmark_rows (metrics.DERIVED), whose cohort
+# rows take no scope; tests/test_access_queries.py checks it is the same for every viewer.
 COHORT_QUERIES = frozenset({"category_benchmark", "benchmark_trend", "segment_values"})
 
 

@@ -542,7 +542,7 @@ QUERIES: dict[str, Callable[[Dataset, Filters, Viewer], pd.DataFrame]] = {
 
 # The entries of QUERIES without a queries/*.sql of their own: each is the result of the named query it names, reshaped
 # (so it agrees with that query's figures by construction and costs no second pass over the data).
-DERIVED: dict[str, str] = {"posts_funnel": "content_type_summary"}
+DERIVED: dict[str, str] = {"posts_funnel": "content_type_summary"}  # the Benchmarks screen's are added below
 
 
 # ---- the Merchants screen (达人对比) ----
@@ -764,19 +764,38 @@ def _benchmark_params(f: Filters) -> dict[str, object]:
     return {"from": f.period.start_ts, "to": f.period.end_ts, "window": f.window, "k": _k(f)}
 
 
+# category_benchmark's and influencer_rank's columns: each is a part of benchmark_rows, the one query for both.
+CATEGORY_BENCHMARK_COLUMNS = ("category", "tier", "metric", "influencers", "p25", "p50", "p75", "p90")
+INFLUENCER_RANK_COLUMNS = ("influencer_id", "category", "tier", "metric", "value", "percentile", "cohort_size",
+                           "published")
+
+
+def benchmark_rows(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
+    """category_benchmark's rows (row_kind 'cohort') and influencer_rank's for every influencer the viewer may see
+    ('rank'): one pass over every influencer's figures for both, which the Benchmarks screen shows together (issue 10:
+    at the large scale they were two passes of ~6 s each)."""
+    return run_query(ds, "benchmark_rows", viewer, **_benchmark_params(f))
+
+
+def _benchmark_part(ds: Dataset, f: Filters, viewer: Viewer, kind: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    rows = benchmark_rows(ds, f, viewer)
+    return rows.loc[(rows["row_kind"] == kind).to_numpy(dtype=bool), list(columns)].reset_index(drop=True)
+
+
 def category_benchmark(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
     """Quartiles and the top decile of every metric per category × tier cohort, the publishable cohorts only.
-    The influencer filter plays no part: a cohort is every influencer of its category and tier."""
-    return run_query(ds, "category_benchmark", viewer, **_benchmark_params(f))
+    The influencer filter plays no part: a cohort is every influencer of its category and tier, the same for every
+    viewer."""
+    return _benchmark_part(ds, f, viewer, "cohort", CATEGORY_BENCHMARK_COLUMNS)
 
 
 def influencer_rank(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
     """Each chosen influencer's own value and percentile in its category × tier cohort, metric by metric.
 
-    Every cohort is computed whichever influencers are chosen, so the query runs for all of them (one cache entry per
-    period, window and k) and the chosen ones' rows are kept here: the Benchmarks screen's "where I stand" then reuses
-    the ranking its influencer list made. The same rows, in the same order, as the query with `$influencers`."""
-    every = run_query(ds, "influencer_rank", viewer, **_benchmark_params(f), influencers=[])
+    Every cohort is computed whichever influencers are chosen, so the rows of every influencer the viewer may see come
+    back (one cache entry per period, window and k, shared with category_benchmark) and the chosen ones are kept
+    here: the Benchmarks screen's "where I stand" then reuses the ranking its influencer list made."""
+    every = _benchmark_part(ds, f, viewer, "rank", INFLUENCER_RANK_COLUMNS)
     if not f.influencers:
         return every
     chosen = every["influencer_id"].isin([int(i) for i in f.influencers]).fillna(False).to_numpy(dtype=bool)
@@ -834,7 +853,9 @@ def benchmarked_influencers(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) 
 
 
 QUERIES.update({
+    "benchmark_rows": benchmark_rows,
     "category_benchmark": category_benchmark,
     "influencer_rank": influencer_rank,
     "benchmark_trend": benchmark_trend,
 })
+DERIVED.update({"category_benchmark": "benchmark_rows", "influencer_rank": "benchmark_rows"})

@@ -36,10 +36,13 @@ from . import edge_data as E
 Tables = dict[str, pd.DataFrame]
 HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)
 
-NAMES = tuple(db.query_names())
+NAMES = tuple(db.query_names())  # the queries with a file, run through db.run
 COHORT = db.COHORT_QUERIES
 PROFILE = db.PROFILE_QUERIES
 SCOPED_NAMES = tuple(n for n in NAMES if n not in COHORT)
+# What metrics.QUERIES runs: the files' queries and those cut from another's result (metrics.DERIVED).
+QUERY_NAMES = tuple(sorted({*NAMES, *metrics.DERIVED}))
+SCOPED_QUERIES = tuple(n for n in QUERY_NAMES if n not in COHORT)
 # influencer_rank's figures of the whole cohort (category_benchmark's), the same for every viewer by design.
 RANK_COHORT_COLUMNS = ["percentile", "cohort_size", "published"]
 
@@ -239,6 +242,8 @@ def check_rows(name: str, out: pd.DataFrame, v: Viewer, f: Filters, book: ScopeB
     """Every id a row carries lies in the scope of `v`; a foreign post, campaign or merchant parameter gives nothing."""
     allowed = book.allowed(v)
     where = f"{name} as {v}"
+    if name == "benchmark_rows":  # its cohort rows are no one's but the cohort's (everyone's: check_cohorts)
+        out = out[out["row_kind"] == "rank"]
 
     def within(col: str, ids: frozenset[int] | None, nulls: bool) -> None:
         if col not in out.columns or ids is None:
@@ -290,7 +295,9 @@ def assert_same(got: pd.DataFrame | str, want: pd.DataFrame | str, what: str) ->
                                  ) from None
 
 
-TAKES_INFLUENCERS = frozenset(n for n in SCOPED_NAMES if "influencers" in db.query_params(n))
+# The queries with an influencer filter: their SQL's $influencers, or (influencer_rank) kept from the rows of all.
+TAKES_INFLUENCERS = frozenset({*(n for n in SCOPED_NAMES if "influencers" in db.query_params(n)), "influencer_rank",
+                               *(n for n, src in metrics.DERIVED.items() if "influencers" in db.query_params(src))})
 
 
 def check_filter_equivalence(name: str, out: pd.DataFrame | str, v: Viewer, f: Filters, edge: dataset.Dataset
@@ -313,9 +320,17 @@ def check_filter_equivalence(name: str, out: pd.DataFrame | str, v: Viewer, f: F
 
 
 def check_cohorts(name: str, out: pd.DataFrame | str, v: Viewer, f: Filters, ds: dataset.Dataset) -> None:
-    """Cohort queries give every viewer the same result; influencer_rank's cohort columns are the unscoped rows'."""
+    """Cohort queries give every viewer the same result; influencer_rank's cohort columns are the unscoped rows' (and
+    benchmark_rows' cohort rows, of which category_benchmark is cut, the unscoped ones)."""
     if name in COHORT:
         assert_same(out, run(name, ds, f, EVERYONE, "arg"), f"{name} as {v}: a cohort query depends on the viewer")
+    if name == "benchmark_rows" and not isinstance(out, str):
+        # its 'cohort' rows are category_benchmark's, the same for every viewer; its 'rank' rows influencer_rank's
+        whole = run(name, ds, f, EVERYONE, "arg")
+        assert_same(out[out["row_kind"] == "cohort"], whole[whole["row_kind"] == "cohort"],
+                    f"{name} as {v}: its cohort rows depend on the viewer")
+        every = replace(f, influencers=())  # benchmark_rows takes no influencer filter
+        check_cohorts("influencer_rank", run("influencer_rank", ds, every, v, "arg"), v, every, ds)
     if name == "influencer_rank" and not isinstance(out, str) and not out.empty:
         whole = run(name, ds, f, EVERYONE, "arg")
         keys = ["influencer_id", "metric"]
@@ -341,7 +356,7 @@ def _pairs(kinds: object, names: tuple[str, ...], leaks: dict[tuple[str, str], s
 ROW_LEAKS: dict[tuple[str, str], str] = {}
 
 
-@pytest.mark.parametrize(("kind", "name"), _pairs(KINDS, NAMES, ROW_LEAKS))
+@pytest.mark.parametrize(("kind", "name"), _pairs(KINDS, QUERY_NAMES, ROW_LEAKS))
 @settings(max_examples=5, **SETTINGS)
 @given(f=filters, pick=st.integers(0, 63), mode=st.sampled_from(MODES))
 @example(f=FULL_CASE, pick=1, mode="handle")
@@ -529,6 +544,9 @@ def _without_cohort(name: str, out: pd.DataFrame | str) -> pd.DataFrame | str:
         return out
     if name == "influencer_rank":
         return out.drop(columns=RANK_COHORT_COLUMNS)
+    if name == "benchmark_rows":  # its rank rows as influencer_rank's; its cohort rows are everyone's
+        ranks = out[out["row_kind"] == "rank"]
+        return ranks.drop(columns=[*RANK_COHORT_COLUMNS, "influencers", "p25", "p50", "p75", "p90"])
     if name == "audience_quality":
         return out.drop(columns=[c for c in ACTIVITY_COLUMNS if c in out.columns])
     return out
@@ -543,7 +561,7 @@ LEAKS: dict[tuple[str, str], str] = {}
 
 # The cohort queries (category_benchmark, benchmark_trend, segment_values) take no scope at all: their figures are
 # everyone's, published under the k / dominance / 50-fan rules, and checked to be the same for every viewer instead.
-@pytest.mark.parametrize(("kind", "name"), _pairs(TWIN_VIEWERS, SCOPED_NAMES, LEAKS))
+@pytest.mark.parametrize(("kind", "name"), _pairs(TWIN_VIEWERS, SCOPED_QUERIES, LEAKS))
 @settings(max_examples=4, **SETTINGS)
 @given(f=filters)
 @example(f=FULL_CASE)
@@ -641,7 +659,7 @@ def test_cohorts_are_the_same_for_every_viewer(cohorts: dataset.Dataset, cohort_
                                                start: dt.date, days: int, window: dt.timedelta, k: int,
                                                chosen: tuple[int, ...], mode: str) -> None:
     f = make_filters(_period(start, days), chosen, window, k=k)
-    for name in ("category_benchmark", "benchmark_trend", "segment_values", "influencer_rank"):
+    for name in ("category_benchmark", "benchmark_trend", "segment_values", "influencer_rank", "benchmark_rows"):
         out = run(name, cohorts, f, v, mode)
         check_cohorts(name, out, v, f, cohorts)
         check_rows(name, out, v, f, cohort_book)

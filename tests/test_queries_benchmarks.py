@@ -408,15 +408,14 @@ def test_k_is_never_below_three(cohorts: dataset.Dataset) -> None:
     # Asked directly for a smaller k, the SQL still applies 3: no cohort of two, or of one.
     params = {"from": WHOLE.start_ts, "to": WHOLE.end_ts, "window": W7D}
     for k in (0, 1, 2):
-        assert db.run(cohorts, "category_benchmark", k=k, **params).equals(
-            db.run(cohorts, "category_benchmark", k=3, **params))
+        assert db.run(cohorts, "benchmark_rows", k=k, **params).equals(db.run(cohorts, "benchmark_rows", k=3, **params))
     assert (metrics.category_benchmark(cohorts, Filters(WHOLE, k=3))["influencers"] >= 3).all()
 
 
 def test_choosing_influencers_never_changes_a_cohort(cohorts: dataset.Dataset) -> None:
     """No difference attack: the published quantiles do not depend on which influencers are chosen (the query takes
     no influencer filter), and an influencer's rank is the same whoever else is chosen."""
-    assert "influencers" not in db.query_params("category_benchmark")
+    assert "influencers" not in db.query_params("benchmark_rows")  # category_benchmark's and influencer_rank's
     assert "influencers" not in db.query_params("benchmark_trend")
     everyone = metrics.category_benchmark(cohorts, Filters(WHOLE))
     ranks = metrics.influencer_rank(cohorts, Filters(WHOLE)).set_index(["influencer_id", "metric"])
