@@ -216,28 +216,50 @@ def is_open(fingerprint: str) -> bool:
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 _lock = threading.Lock()  # guards the dicts only; never held while preparing
 _preparing: dict[str, threading.Lock] = {}  # one per fingerprint: a dataset is prepared once, others meanwhile
+# The preparations under way: fingerprint -> the latest (fraction, step) reported, so that the sessions waiting for
+# one show how far it is rather than a bar stuck at 0 (at the large scale the first open takes minutes).
+_progress: dict[str, tuple[float, str]] = {}
+WAIT_POLL_SECONDS = 0.5  # how often a session waiting for another's preparation passes its progress on
 
 
 def connect(ds: Dataset, progress: Progress | None = None) -> duckdb.DuckDBPyConnection:
     """One locked-down in-memory connection per dataset fingerprint, with a view per contract table.
 
     `progress(fraction, step)` is called between the steps of a preparation (not when the connection is open
-    or read from the cache). Only the dataset being prepared waits: other datasets are served meanwhile."""
+    or read from the cache). Only the dataset being prepared waits: other datasets are served meanwhile. A caller
+    waiting for another's preparation of the same dataset gets that preparation's progress, every
+    WAIT_POLL_SECONDS."""
+    report = progress or (lambda _fraction, _step: None)
     with _lock:
         con = _connections.get(ds.fingerprint)
         if con is not None:
             return con
         lock = _preparing.setdefault(ds.fingerprint, threading.Lock())
-    with lock:
+    while not lock.acquire(timeout=WAIT_POLL_SECONDS):
+        with _lock:
+            under_way = _progress.get(ds.fingerprint)
+        if under_way is not None:
+            report(*under_way)
+    try:
         with _lock:
             con = _connections.get(ds.fingerprint)
             if con is not None:  # another session prepared it while this one waited
                 return con
-        con = _open(ds, progress)
+
+        def shared(fraction: float, step: str) -> None:
+            with _lock:
+                _progress[ds.fingerprint] = (fraction, step)
+            report(fraction, step)
+
+        con = _open(ds, shared)
         with _lock:
             _connections[ds.fingerprint] = con
             _preparing.pop(ds.fingerprint, None)
         return con
+    finally:
+        with _lock:
+            _progress.pop(ds.fingerprint, None)
+        lock.release()
 
 
 def _open(ds: Dataset, progress: Progress | None = None, use_cached: bool = True) -> duckdb.DuckDBPyConnection:

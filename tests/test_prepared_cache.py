@@ -510,6 +510,43 @@ def test_preparing_one_dataset_does_not_block_another(ds: dataset.Dataset, edge:
     assert opened.count(ds.fingerprint) == 1
 
 
+def test_a_session_waiting_for_a_preparation_sees_its_progress(ds: dataset.Dataset,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second session opening a dataset that another is preparing shows how far that preparation is (its bar would
+    otherwise stay at 0 for minutes at the large scale), and gets the same connection once it is done."""
+    halfway, release = threading.Event(), threading.Event()
+    real_open = db._open
+
+    def slow_open(d: dataset.Dataset, progress: db.Progress | None = None,
+                  use_cached: bool = True) -> duckdb.DuckDBPyConnection:
+        assert progress is not None
+        progress(0.5, "click_facts")
+        halfway.set()
+        assert release.wait(30)
+        return real_open(d, progress, use_cached)
+
+    monkeypatch.setattr(db, "_open", slow_open)
+    monkeypatch.setattr(db, "WAIT_POLL_SECONDS", 0.01)
+    db.forget(ds)
+    mine: list[tuple[float, str]] = []
+    theirs: list[tuple[float, str]] = []
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        try:
+            first = pool.submit(db.connect, ds, lambda fraction, step: mine.append((fraction, step)))
+            assert halfway.wait(30)
+            second = pool.submit(db.connect, ds, lambda fraction, step: theirs.append((fraction, step)))
+            deadline = time.monotonic() + 20
+            while not theirs and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert theirs and set(theirs) == {(0.5, "click_facts")}, "the waiting session sees the preparation's step"
+            assert not second.done()
+        finally:
+            release.set()
+        assert first.result(timeout=60) is second.result(timeout=60)
+    assert mine[0] == (0.5, "click_facts") and mine[-1][0] == 1
+    assert db._progress == {}, "nothing is left of a preparation once it is done"
+
+
 def test_forget_keeps_the_files(ds: dataset.Dataset) -> None:
     db.connect(ds)
     db.check_integrity(ds)
