@@ -12,7 +12,7 @@
 -- quality_score = 100 − 40 × dormant_share − 40 × burst_share − 20 × unknown_share (0-100, null without fans).
 -- Minutes and activity are counted up to $to, which may be any instant (a follow at $to counts, an activity at $to
 -- does not). How: the chosen influencers' follows are read once (counts); the rest comes from three prepared tables
--- (_prepare.sql) small enough not to matter: active_spans (is a user active at $to), busy_minutes (the minutes of
+-- (_prepare.sql), read in part: active_spans (is a user active at $to), busy_minutes (the minutes of
 -- two or more follows, for the median) and burst_follows (the follows that can be in a burst, with the follower's
 -- first activity since). At the large scale this replaced a group by of every follow's minute (20 M groups) and a
 -- scan of every click and order (106 M rows of user_activity): docs/benchmarks.md.
