@@ -84,8 +84,10 @@ def active_spans_of(rows: list[tuple]) -> pd.DataFrame:
     con = duckdb.connect()
     try:
         con.register("frame", frame)
-        con.execute("create table click_facts as select user_id, moment as clicked_at from frame where kind = 'click'")
-        con.execute("create table order_last_click as select user_id, moment as ordered_at from frame where kind = 'order'")
+        con.execute("create table click_facts as "
+                    "select user_id, moment as clicked_at from frame where kind = 'click'")
+        con.execute("create table order_last_click as "
+                    "select user_id, moment as ordered_at from frame where kind = 'order'")
         con.execute(db._statement(con, db._prepare_sql(), "active_spans"))
         return con.sql("select * from active_spans").df()
     finally:
