@@ -116,14 +116,76 @@ from click_facts c
 where c.influencer_id is not null and c.clicked_at is not null
 order by c.influencer_id, c.clicked_at;
 
--- Every click and order with the same user's next one (next_at; null for the user's last): the latest activity
--- of each user before any moment t is the row with active_at < t whose next_at is null or at or after t, one row
--- per user, a filter instead of a max over every click and order.
-create or replace table user_activity as
+-- Each user's activity (clicks and orders) as disjoint spans of being active, for 粉丝质量's dormant fans
+-- (audience_quality.sql): a user is active at t when a click or order lies in [t − 90 days, t), i.e. t in
+-- (a, a + 90 days] for one of its moments a. Activities less than 90 days apart make one span; a user is then
+-- active at t exactly when one span has first_at < t and last_at >= t − 90 days (the latest activity before t is
+-- in that span, and within it no gap exceeds 90 days), at most one span per user. ~1.1 spans per user at the large
+-- scale (11 M rows for 106 M clicks and orders), written in last_at order: a period end skips the row groups of
+-- spans that ended 90 days before it. Users without an id are left out (no fan has a null id to match).
+-- Built with one window (lag and lead share its sort) over the activity, then a second one over the spans'
+-- first and last rows only: a span's first row is the one after a gap (or the user's first), its last the one
+-- before a gap (or the user's last); a last row that is not also a first follows its span's first row.
+create or replace table active_spans as
 with activity as (
-    select user_id, clicked_at as active_at from click_facts where clicked_at is not null
+    select user_id, clicked_at as active_at from click_facts where clicked_at is not null and user_id is not null
     union all
-    select user_id, ordered_at from order_last_click where ordered_at is not null
+    select user_id, ordered_at from order_last_click where ordered_at is not null and user_id is not null
+), neighbours as (
+    select user_id, active_at,
+           lag(active_at) over (partition by user_id order by active_at) as prev_at,
+           lead(active_at) over (partition by user_id order by active_at) as next_at
+    from activity
+), edges as (
+    select user_id, active_at,
+           prev_at is null or active_at > prev_at + interval 90 day as opens,
+           next_at is null or next_at > active_at + interval 90 day as closes
+    from neighbours
+    where prev_at is null or active_at > prev_at + interval 90 day
+       or next_at is null or next_at > active_at + interval 90 day
+), spans as (
+    select user_id, closes, active_at as last_at,
+           if(opens, active_at, lag(active_at) over (partition by user_id order by active_at, opens desc)) as first_at
+    from edges
 )
-select user_id, active_at, lead(active_at) over (partition by user_id order by active_at) as next_at
-from activity;
+select user_id, first_at, last_at
+from spans
+where closes
+order by last_at, user_id;
+
+-- 粉丝质量's burst minutes (audience_quality.sql) need each influencer's median follows per minute over the minutes
+-- with a follow up to the period end. Nearly every follow is alone in its minute (20.5 M minutes for 20.8 M follows
+-- at the large scale), so only the minutes holding two or more follows are kept (80 k rows): the minutes with one
+-- follow before a moment are the follows before it less those in these minutes. The counts are of whole minutes;
+-- the query counts the minute holding the period end from the follows themselves, up to the end.
+create or replace table busy_minutes as
+select influencer_id, date_trunc('minute', followed_at) as minute, count(*) as follows
+from fans
+where influencer_id is not null and followed_at is not null
+group by influencer_id, date_trunc('minute', followed_at)
+having count(*) >= 2
+order by influencer_id, minute;
+
+-- The follows that can be in a burst: those in a minute holding at least 10 follows of the influencer (a burst
+-- minute holds at least 10 up to the period end, so at least 10 in all), each with the follower's first click or
+-- order at or after the follow (first_active_at, null for none): a burst follower is quiet up to the period end $to
+-- exactly when first_active_at is null or at or after $to. 204 k follows at the large scale, instead of joining every
+-- user's activity at every query.
+create or replace table burst_follows as
+with candidates as (
+    select f.influencer_id, f.fan_id, f.followed_at, f.unfollowed_at
+    from fans f
+    join (select influencer_id, minute from busy_minutes where follows >= 10) m
+        on m.influencer_id = f.influencer_id and m.minute = date_trunc('minute', f.followed_at)
+), activity as (
+    select user_id, clicked_at as active_at from click_facts
+    where clicked_at is not null and user_id in (select fan_id from candidates)
+    union all
+    select user_id, ordered_at from order_last_click
+    where ordered_at is not null and user_id in (select fan_id from candidates)
+)
+-- an asof join keeps every candidate once (two identical follows stay two) with the earliest activity at or after it
+select c.influencer_id, c.fan_id, c.followed_at, c.unfollowed_at, a.active_at as first_active_at
+from candidates c
+asof left join activity a on a.user_id = c.fan_id and a.active_at >= c.followed_at
+order by c.influencer_id, c.followed_at;

@@ -10,6 +10,12 @@
 --   by a user with no click and no order at all since the follow.
 -- unknown: a fan whose gender, birth year and province are all unknown.
 -- quality_score = 100 − 40 × dormant_share − 40 × burst_share − 20 × unknown_share (0-100, null without fans).
+-- Minutes and activity are counted up to $to, which may be any instant (a follow at $to counts, an activity at $to
+-- does not). How: the chosen influencers' follows are read once (counts); the rest comes from three prepared tables
+-- (_prepare.sql), read in part: active_spans (is a user active at $to), busy_minutes (the minutes of
+-- two or more follows, for the median) and burst_follows (the follows that can be in a burst, with the follower's
+-- first activity since). At the large scale this replaced a group by of every follow's minute (20 M groups) and a
+-- scan of every click and order (106 M rows of user_activity): docs/benchmarks.md.
 with picked as (
     select i.influencer_id
     from influencers i
@@ -22,55 +28,86 @@ follows as (
     join picked using (influencer_id)
     where f.followed_at <= $to
 ),
-follow_minutes as (
-    select influencer_id, date_trunc('minute', followed_at) as minute, count(*) as follows
-    from follows group by all
+-- The users with a click or an order in the 90 days before $to: the one span of each (active_spans, _prepare.sql)
+-- that holds $to.
+active_users as (
+    select s.user_id from active_spans s where s.first_at < $to and s.last_at >= $to - interval 90 day
+),
+-- One pass over the follows: the fans at $to with their parts, and the follows before the minute holding $to
+-- (settled: their minutes are whole) and in it up to $to (the boundary minute, counted here, never from a table).
+counts as (
+    select f.influencer_id,
+           count(*) filter (where f.followed_at < date_trunc('minute', $to)) as settled_follows,
+           count(*) filter (where f.followed_at >= date_trunc('minute', $to)) as boundary_follows,
+           count(*) filter (where is_fan_at(f.followed_at, f.unfollowed_at, $to)) as fans_end,
+           count(*) filter (where is_fan_at(f.followed_at, f.unfollowed_at, $to)
+                              and not coalesce(f.fan_id in (select user_id from active_users), false)) as dormant_fans,
+           count(*) filter (where is_fan_at(f.followed_at, f.unfollowed_at, $to)
+                              and f.gender is null and f.birth_year is null and f.province is null) as unknown_fans
+    from follows f
+    group by f.influencer_id
+),
+-- The influencer's minutes with a follow up to $to and their follows: the whole minutes with two or more before the
+-- boundary minute (busy_minutes, _prepare.sql), and the boundary minute itself.
+minute_counts as (
+    select m.influencer_id, m.minute, m.follows
+    from busy_minutes m
+    join picked using (influencer_id)
+    where m.minute < date_trunc('minute', $to)
+    union all
+    select c.influencer_id, date_trunc('minute', $to), c.boundary_follows
+    from counts c
+    where c.boundary_follows > 0
+),
+-- How many minutes hold k follows, per influencer: the minutes above, and the settled minutes with one follow (the
+-- settled follows less those in busy minutes).
+histogram as (
+    select influencer_id, follows, sum(minutes) as minutes
+    from (select influencer_id, follows, count(*) as minutes from minute_counts group by all
+          union all
+          select c.influencer_id, 1, c.settled_follows - coalesce(b.busy_follows, 0)
+          from counts c
+          left join (select influencer_id, sum(follows) as busy_follows
+                     from minute_counts where minute < date_trunc('minute', $to) group by influencer_id) b
+              using (influencer_id))
+    where minutes > 0
+    group by all
+),
+-- The median follows per minute, as median() would take it over the minutes (the mean of the two middle ones for an
+-- even count), from the running count of minutes by follows.
+ranked as (
+    select influencer_id, follows,
+           sum(minutes) over (partition by influencer_id order by follows) as minutes_upto,
+           sum(minutes) over (partition by influencer_id) as minutes_all
+    from histogram
 ),
 thresholds as (
-    select influencer_id, greatest(10, 5 * median(follows)) as burst_threshold
-    from follow_minutes group by influencer_id
+    select influencer_id, greatest(10, 5 * (low + (high - low) * 0.5)) as burst_threshold
+    from (select influencer_id,
+                 min(follows) filter (where minutes_upto > (minutes_all - 1) // 2)::double as low,
+                 min(follows) filter (where minutes_upto > minutes_all // 2)::double as high
+          from ranked group by influencer_id)
 ),
 burst_minutes as (
     select m.influencer_id, m.minute
-    from follow_minutes m join thresholds t using (influencer_id)
+    from minute_counts m join thresholds t using (influencer_id)
     where m.follows >= t.burst_threshold
 ),
--- Each user's latest click or order before the period end: of the clicks and orders prepared per connection with
--- the user's next one (user_activity, _prepare.sql), the one before $to whose next is not, one row per user.
-last_activity as (
-    select a.user_id, a.active_at as last_at
-    from user_activity a
-    where a.active_at < $to and (a.next_at is null or a.next_at >= $to)
-),
--- Dormant: a fan whose user has no activity in the 90 days before $to (a membership test, not a join of every fan to
--- its latest activity); burst: the few fans followed in a burst minute, joined to their latest activity.
-active_users as (
-    select user_id from last_activity where last_at >= $to - interval 90 day
-),
-audience as (
-    select f.influencer_id,
-           not coalesce(f.fan_id in (select user_id from active_users), false) as dormant,
-           f.gender is null and f.birth_year is null and f.province is null as unknown_profile
-    from follows f
-    where is_fan_at(f.followed_at, f.unfollowed_at, $to)
-),
+-- Burst fans: fans at $to followed in a burst minute whose first activity since the follow is not before $to. Every
+-- follow in a burst minute is in burst_follows (_prepare.sql: minutes holding 10 or more follows in all).
 bursts as (
     select f.influencer_id, count(*) as burst_fans
-    from follows f
+    from burst_follows f
     join burst_minutes bm on bm.influencer_id = f.influencer_id and bm.minute = date_trunc('minute', f.followed_at)
-    left join last_activity la on la.user_id = f.fan_id
     where is_fan_at(f.followed_at, f.unfollowed_at, $to)
-      and (la.last_at is null or la.last_at < f.followed_at)
+      and (f.first_active_at is null or f.first_active_at >= $to)
     group by f.influencer_id
 ),
 figures as (
-    select a.influencer_id, a.fans_end, a.dormant_fans, coalesce(b.burst_fans, 0) as burst_fans, a.unknown_fans
-    from (select influencer_id,
-                 count(*) as fans_end,
-                 count(*) filter (where dormant) as dormant_fans,
-                 count(*) filter (where unknown_profile) as unknown_fans
-          from audience group by influencer_id) a
-    left join bursts b on b.influencer_id = a.influencer_id
+    select c.influencer_id, c.fans_end, c.dormant_fans, coalesce(b.burst_fans, 0) as burst_fans, c.unknown_fans
+    from counts c
+    left join bursts b on b.influencer_id = c.influencer_id
+    where c.fans_end > 0
 )
 select k.influencer_id,
        coalesce(g.fans_end, 0) as fans_end,

@@ -263,8 +263,9 @@ def ref_audience_active_hours(t: Tables, c: Case) -> pd.DataFrame:
     return g.reset_index()
 
 
-def ref_audience_quality(t: Tables, c: Case) -> pd.DataFrame:
-    end = c.p.end_ts
+def ref_audience_quality(t: Tables, c: Case, end: dt.datetime | None = None) -> pd.DataFrame:
+    """At the period end, or at the moment `end` (the query takes any moment as $to)."""
+    end = c.p.end_ts if end is None else end
     rows = []
     activity = pd.concat([t["clicks"][["user_id", "clicked_at"]].rename(columns={"clicked_at": "at"}),
                           t["orders"][["user_id", "ordered_at"]].rename(columns={"ordered_at": "at"})])
@@ -437,6 +438,29 @@ def test_audience_active_hours_combined_is_the_hours_summed(edge: dataset.Datase
 def test_audience_quality_matches_reference(edge: dataset.Dataset, tables: Tables, c: Case) -> None:
     actual = metrics.audience_quality(edge, c.filters, c.viewer)
     assert_same(actual, ref_audience_quality(tables, c), ["influencer_id"])
+
+
+def _quality_moments() -> list[dt.datetime]:
+    """Period ends inside a minute and on the 90-day edge (a period end can be any moment, not only midnight):
+    the planted burst minute before, at and after its 10th follow (the count reaching the threshold of 10 within
+    the minute holding $to, a follow at $to included); the at-threshold minute at its 10th follow and just before;
+    BURST_ACTIVE's click (at $to it is not yet before $to); the dormancy edge 90 days on, a microsecond either side."""
+    second = dt.timedelta(seconds=1)
+    edge90 = E.DORMANT_EDGE + dt.timedelta(days=90)
+    return [E.BURST_MINUTE - E.US, E.BURST_MINUTE, E.BURST_MINUTE + 9 * second - E.US, E.BURST_MINUTE + 9 * second,
+            E.BURST_MINUTE + 30 * second + E.US, E.BURST_MINUTE + 60 * second - E.US, E.BURST_MINUTE + 60 * second,
+            E.AT_THRESHOLD_MINUTE + 45 * second - E.US, E.AT_THRESHOLD_MINUTE + 45 * second,
+            E.T(2026, 3, 16, 20), E.T(2026, 3, 16, 20) + E.US, edge90 - E.US, edge90, edge90 + E.US]
+
+
+@pytest.mark.parametrize("end", _quality_moments(), ids=str)
+def test_audience_quality_at_any_moment_matches_reference(edge: dataset.Dataset, tables: Tables,
+                                                          end: dt.datetime) -> None:
+    """$to at any instant: the minute holding it counts its follows up to $to exactly (not the whole minute, not
+    only those before $to), and the 90 days before $to are [$to − 90 days, $to) to the microsecond."""
+    c = case("main")
+    actual = db.run(edge, "audience_quality", to=end, influencers=[])
+    assert_same(actual, ref_audience_quality(tables, c, end), ["influencer_id"])
 
 
 # ---- the edge cases, asserted directly (readable failures) ----------------------------------------
@@ -707,16 +731,44 @@ def test_click_runs_give_each_period_s_clickers_once(edge: dataset.Dataset, tabl
             ((int(i), int(w), int(h)), int(n)) for (i, w, h), n in want_hours], (a, b)
 
 
-def test_user_activity_gives_each_user_s_latest_activity(edge: dataset.Dataset, tables: Tables) -> None:
-    """The rows of user_activity before t whose next activity is null or at or after t: one per user with a click or an
-    order before t, at its latest moment — at any cut, ties included."""
+def test_active_spans_hold_t_exactly_when_the_user_was_active_in_the_90_days_before(edge: dataset.Dataset,
+                                                                                   tables: Tables) -> None:
+    """The users with a span of active_spans holding t (first_at < t, last_at >= t − 90 days): those with a click or
+    an order in [t − 90 days, t), at any cut and at the 90-day edges to the microsecond; at most one span each."""
     events = pd.concat([tables["clicks"][["user_id", "clicked_at"]].set_axis(["user_id", "at"], axis=1),
                         tables["orders"][["user_id", "ordered_at"]].set_axis(["user_id", "at"], axis=1)])
-    for t in _cuts(tables):
-        before = events[(events["at"] < t).fillna(False).to_numpy(dtype=bool)]
-        want = before.groupby("user_id", dropna=False)["at"].max()
-        want = sorted((((None if pd.isna(u) else int(u)), pd.Timestamp(v).to_pydatetime()) for u, v in want.items()),
-                      key=repr)
-        got = prepared(edge, "select user_id, active_at from user_activity where active_at < $t "
-                             "and (next_at is null or next_at >= $t)", t=t)
-        assert sorted(got, key=repr) == want, t
+    edge90 = E.DORMANT_EDGE + dt.timedelta(days=90)
+    for t in [*_cuts(tables), edge90 - E.US, edge90, edge90 + E.US]:
+        since = t - dt.timedelta(days=90)
+        recent = events[((events["at"] >= since) & (events["at"] < t)).fillna(False).to_numpy(dtype=bool)]
+        want = sorted(int(u) for u in recent["user_id"].dropna().unique())
+        got = prepared(edge, "select user_id from active_spans where first_at < $t "
+                             "and last_at >= $t - interval 90 day order by user_id", t=t)
+        assert [u for (u,) in got] == want, t
+
+
+def test_burst_follows_hold_every_follow_of_a_full_minute_with_its_first_activity(edge: dataset.Dataset,
+                                                                                 tables: Tables) -> None:
+    """burst_follows: every follow in a minute of 10 or more follows of its influencer, each with the follower's first
+    click or order at or after the follow; busy_minutes: every minute of 2 or more follows with its count."""
+    f = tables["fans"].dropna(subset=["influencer_id", "followed_at"])
+    f = f.assign(minute=f["followed_at"].dt.floor("min"))
+    per_minute = f.groupby(["influencer_id", "minute"]).size()
+    busy = sorted((int(i), m.to_pydatetime(), int(n)) for (i, m), n in per_minute[per_minute >= 2].items())
+    assert prepared(edge, "select influencer_id, minute, follows from busy_minutes order by all") == busy
+    full = per_minute[per_minute >= 10].index
+    candidates = f[pd.MultiIndex.from_frame(f[["influencer_id", "minute"]]).isin(full)]
+    assert len(candidates) >= E.BURST_SIZE
+    events = pd.concat([tables["clicks"][["user_id", "clicked_at"]].set_axis(["user_id", "at"], axis=1),
+                        tables["orders"][["user_id", "ordered_at"]].set_axis(["user_id", "at"], axis=1)]).dropna()
+
+    def first_after(fan: object, at: pd.Timestamp) -> object:
+        mine = (events["user_id"] == fan).to_numpy(dtype=bool) & (events["at"] >= at).to_numpy(dtype=bool)
+        later = events["at"][mine]
+        return later.min().to_pydatetime() if len(later) else None
+
+    want = sorted(((int(r.influencer_id), None if pd.isna(r.fan_id) else int(r.fan_id), r.followed_at.to_pydatetime(),
+                    first_after(r.fan_id, r.followed_at)) for r in candidates.itertuples()), key=repr)
+    got = prepared(edge, "select influencer_id, fan_id, followed_at, first_active_at from burst_follows")
+    assert sorted(got, key=repr) == want
+    assert any(a is not None for *_, a in want) and any(a is None for *_, a in want)
