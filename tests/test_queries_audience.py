@@ -682,7 +682,7 @@ def test_audience_edge_case_is_present(tables: Tables, name: str) -> None:
     assert PRESENT[name](tables)
 
 
-# ---- the prepared tables behind the distinct counts (queries/_prepare.sql: click_runs, user_activity) ----------
+# ---- the prepared tables behind the distinct counts (queries/_prepare.sql: click_runs, active_spans, burst_follows) -
 
 def _cuts(t: Tables) -> list[dt.datetime]:
     """Moments to cut at: every day's midnight would be what the screens ask; these are arbitrary ones too — exact
