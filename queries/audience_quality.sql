@@ -29,9 +29,18 @@ follows as (
     where f.followed_at <= $to
 ),
 -- The users with a click or an order in the 90 days before $to: the one span of each (active_spans, _prepare.sql)
--- that holds $to.
+-- that holds $to. With influencers chosen, only their fans (a semi join on their few follows, so the membership test
+-- below builds on those fans rather than on the ~10 M active users at the large scale); without, every active user
+-- (the same test, and no join of them to 20 M follows). DuckDB plans with the parameters' values: the branch whose
+-- guard is false is left out of the plan.
 active_users as (
-    select s.user_id from active_spans s where s.first_at < $to and s.last_at >= $to - interval 90 day
+    select s.user_id from active_spans s
+    where s.first_at < $to and s.last_at >= $to - interval 90 day
+      and len($influencers) = 0
+    union all
+    select s.user_id from active_spans s
+    where s.first_at < $to and s.last_at >= $to - interval 90 day
+      and len($influencers) > 0 and s.user_id in (select fan_id from follows)
 ),
 -- One pass over the follows: the fans at $to with their parts, and the follows before the minute holding $to
 -- (settled: their minutes are whole) and in it up to $to (the boundary minute, counted here, never from a table).
