@@ -802,9 +802,10 @@ def influencer_rank(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.Da
     return every[chosen].reset_index(drop=True)
 
 
-def benchmark_trend(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.DataFrame:
-    """category_benchmark month by month (calendar months clipped to the period), for the trend of the median."""
-    return run_query(ds, "benchmark_trend", viewer, **_benchmark_params(f))
+def benchmark_trend(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE, category: str | None = None) -> pd.DataFrame:
+    """category_benchmark month by month (calendar months clipped to the period), for the trend of the median; with
+    `category`, that category's cohorts only (the same rows, computed for its influencers alone)."""
+    return run_query(ds, "benchmark_trend", viewer, **_benchmark_params(f), category=category)
 
 
 def _tier_rank(tiers: pd.Series) -> pd.Series:
@@ -838,8 +839,9 @@ def standing(ds: Dataset, f: Filters, influencer: int, viewer: Viewer = EVERYONE
 
 
 def cohort_trend(ds: Dataset, f: Filters, category: object, metric: str, viewer: Viewer = EVERYONE) -> pd.DataFrame:
-    """benchmark_trend of one category's cohorts (every tier) for one metric."""
-    trend = benchmark_trend(ds, f, viewer)
+    """benchmark_trend of one category's cohorts (every tier) for one metric (none for an influencer without a
+    category: no cohort has a null category to compare with here)."""
+    trend = benchmark_trend(ds, f, viewer, category=str(category) if isinstance(category, str) else None)
     keep = (trend["category"] == category).fillna(False) & (trend["metric"] == metric)
     return trend[keep.to_numpy(dtype=bool)].reset_index(drop=True)
 

@@ -442,7 +442,10 @@ create or replace macro benchmark_cohorts(period_start, period_end, tier_at, win
 -- attributed through their paid clicks up to the month's end). The tier is the one at tier_at in every month.
 -- One pass over the events for all the months rather than one per month: each post and campaign starts in one month
 -- at most, so its events are read once, up to its own month's end. One row per month × account × metric.
-create or replace macro benchmark_monthly_figures(period_start, period_end, tier_at, win) as table
+-- With `cat` (default null: every category) the accounts of that category only: each account's figures are its own,
+-- so leaving the others out changes none of them, and their posts, clicks and follows are not joined (the screen's
+-- cohort trend shows one category).
+create or replace macro benchmark_monthly_figures(period_start, period_end, tier_at, win, cat := null) as table
     with months as (
         select cast(m as date) as month,
                greatest(m, period_start) as month_start,
@@ -451,14 +454,15 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
                              interval 1 month) g(m)
     ),
     accounts as (
-        select * from benchmark_accounts(tier_at, null, null)
+        select * from benchmark_accounts(tier_at, null, null) where cat is null or category = cat
     ),
     -- post_figures of every month, one row per picked post row (a post id exported twice has two rows, and its
-    -- clicks and orders count once per row, as there)
+    -- clicks and orders count once per row, as there), of the accounts' posts
     picked as (
         select m.month, m.month_end, k.post_id, k.influencer_id, k.impressions, k.reads
         from picked_posts(period_start, period_end, [], null, null) k
         join months m on m.month = cast(date_trunc('month', k.posted_at) as date)
+        where k.influencer_id in (select influencer_id from accounts)
     ),
     click_figures as (
         select k.month, c.post_id, count(*) as clicks
@@ -525,7 +529,8 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
               from click_runs r
               where r.clicked_at >= period_start and r.clicked_at < period_end
                 and (r.prev_at is null
-                     or r.prev_at < greatest(date_trunc('month', r.clicked_at), period_start))) c
+                     or r.prev_at < greatest(date_trunc('month', r.clicked_at), period_start))
+                and r.influencer_id in (select influencer_id from accounts)) c
         semi join follows f on f.influencer_id = c.influencer_id and f.fan_id = c.user_id
                            and is_fan_at(f.followed_at, f.unfollowed_at, c.month_end)
         group by c.month, c.influencer_id

@@ -2,6 +2,7 @@
 -- grain: one row per calendar month of the period × category × tier × metric whose cohort may be published in that
 --   month; metrics in category_benchmark's order.
 -- params: $from TIMESTAMP, $to TIMESTAMP (exclusive), $window INTERVAL, $k INTEGER (below 3 counts as 3),
+--         $category VARCHAR (one category's cohorts; null = every category),
 --         no viewer scope: cohort-level figures, the same for every viewer (as category_benchmark)
 -- columns: month (DATE: the month's first day), days (the month's days inside the period), category, tier, metric,
 --          influencers, p25, p50, p75, p90
@@ -10,6 +11,8 @@
 -- apart. The tier is the one at $to (a null tier is derived from fans at the period end), so an influencer stays
 -- in one cohort across the months. All the months are computed in one pass (benchmark_monthly_figures, _macros.sql)
 -- and their cohorts partitioned by month × category × tier × metric, as benchmark_cohorts does for one period.
+-- A cohort is within one category, so one category's rows are the same with $category as without (the screen's trend
+-- shows one category: at the large scale the whole pass took ~15 s).
 with cohorts as (
     select f.*,
            count(f.value) over cohort as influencers,
@@ -19,7 +22,7 @@ with cohorts as (
            quantile_cont(f.value, 0.9) over cohort as p90,
            sum(f.denominator) over cohort as cohort_total,
            max(f.denominator) over cohort as largest
-    from benchmark_monthly_figures($from, $to, $to, $window) f
+    from benchmark_monthly_figures($from, $to, $to, $window, cat := $category) f
     window cohort as (partition by f.month, f.category, f.tier, f.metric)
 ),
 cells as (

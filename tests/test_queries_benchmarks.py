@@ -399,6 +399,24 @@ def test_trend_months_are_clipped_to_the_period(cohorts: dataset.Dataset) -> Non
     assert set(trend.loc[trend["metric"] == "headline_roas", "month"].astype(str).str[:10]) == {"2026-02-01"}
 
 
+@pytest.mark.parametrize("period", [WHOLE, MID], ids=["whole", "mid"])
+def test_one_category_s_trend_is_that_category_s_rows_of_the_whole_trend(cohorts: dataset.Dataset,
+                                                                         period: Period) -> None:
+    """The screen asks for the focus's category only (computed for its influencers alone): the same rows as the
+    trend of every category, that category's, and no other category's; a category nobody has gives no rows."""
+    whole = metrics.benchmark_trend(cohorts, Filters(period, k=3))
+    categories = sorted(set(whole["category"].dropna()))
+    assert len(categories) >= 2  # the test means something only with several categories published
+    for category in categories:
+        mine = metrics.benchmark_trend(cohorts, Filters(period, k=3), category=category)
+        want = whole[(whole["category"] == category).fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, want)
+        shown = metrics.cohort_trend(cohorts, Filters(period, k=3), category, "cvr")
+        pd.testing.assert_frame_equal(shown, want[want["metric"] == "cvr"].reset_index(drop=True))
+    nobody = metrics.benchmark_trend(cohorts, Filters(period, k=3), category="no such category")
+    assert nobody.empty and list(nobody.columns) == list(whole.columns)
+
+
 # ---- privacy: k, toggling, another's figures -----------------------------------------------------------
 
 def test_k_is_never_below_three(cohorts: dataset.Dataset) -> None:

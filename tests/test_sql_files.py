@@ -40,7 +40,7 @@ SAMPLES: dict[str, object] = {
     "k": 5, "post": 101, "campaign": 2,
     "seg_gender": ["f"], "seg_age_band": ["25-29", "30-34"], "seg_city_tier": [1, 2], "seg_interest": ["beauty"],
     "seg_province": [],
-    "rank_by": "cvr", "show": "top", "search": "", "limit": 10, "combine": False,
+    "rank_by": "cvr", "show": "top", "search": "", "limit": 10, "combine": False, "category": None,
 }
 VIEWER_PARAMS = {"viewer_influencers", "viewer_merchants"}
 
