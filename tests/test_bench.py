@@ -55,6 +55,12 @@ def test_audience_screen_list_combines_as_the_page_does() -> None:
         assert len(calls) == 9
         for call in calls:
             assert metrics.combined(call.filters(picks)) is combine, (call.fn, chosen)
+        # TGI is drawn for one to four influencers only; combined, the page asks to pick some instead.
+        (tgi,) = [c for c in bench.SCREENS["audience"] if c.fn == "audience_tgi"]
+        asked = tgi.filters(picks)
+        assert (asked is None) is combine, chosen
+        assert combine or (asked.dim == "interest" and asked.influencers == chosen)
+    assert 'DEFAULT_TGI = "interest"' in (ROOT / "pages" / "audience.py").read_text(encoding="utf-8")
 
 
 def test_listed_functions_exist() -> None:
@@ -100,6 +106,23 @@ def test_named_queries_and_screens_alone_cold_and_warm(tiny_demo: Path, capsys: 
         [line] = [x for x in first.splitlines() if label in x]
         assert re.fullmatch(r"1 \| [\d.,]+ \| [\d.,]+ \|", line.split("| ", 2)[2].strip()), line
     assert f"- prepared cache: on (`{db.cache_dir()}`)" in printed
+
+
+def test_named_queries_and_the_peer_get_every_row_as_on_the_command_line(
+        tiny_demo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The row cap guards the screens; post_conversion has more rows than it at the large scale (1.6 M posts), and
+    the bench times it, and compares it with the peer, whole, as `python -m advisor query` writes it."""
+    ds = dataset.open_dataset(tiny_demo)
+    posts = len(metrics.post_conversion(ds, metrics.Filters(metrics.span_period(ds))))
+    monkeypatch.setattr(db, "MAX_ROWS", posts // 2)
+    code = main(["bench", "--data", str(tiny_demo), "--repeat", "1", "--cold-repeat", "0",
+                 "--query", "post_conversion"])
+    printed, err = capsys.readouterr()
+    assert code == 0, err
+    [row] = [line for line in printed.splitlines() if line.startswith("| post_conversion |")]
+    assert row.split("|")[2].strip() == f"{posts:,}", row
+    assert "TooManyRows" not in printed
+    assert "equal to post_conversion's, post by post" in printed
 
 
 def test_the_view_of_one_influencer(tiny_demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
