@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import platform
 import resource
@@ -11,6 +12,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -313,6 +316,40 @@ def pandas_post_conversion(ds: Dataset, f: Filters) -> pd.DataFrame:
     return out.sort_values(["posted_at", "post_id"]).reset_index(drop=True)
 
 
+def _peer_runs(path: str, tz: str, f: Filters, runs: int) -> tuple[list[float], pd.DataFrame, float]:
+    """In the peer's own process: `runs` timed runs of pandas_post_conversion, the last frame, the peak RSS (MiB)."""
+    ds = dataset.open_dataset(path, tz)
+    times, frame = [], pd.DataFrame()
+    for _ in range(runs):
+        ms, frame = _ms(lambda: pandas_post_conversion(ds, f))
+        times.append(ms)
+    return times, frame, peak_rss_mib()
+
+
+def run_peer(path: Path, tz: str, f: Filters, runs: int,
+             target: Callable[[str, str, Filters, int], tuple[list[float], pd.DataFrame, float]] | None = None,
+             ) -> tuple[list[float], pd.DataFrame, float]:
+    """pandas_post_conversion timed in a process of its own, so that a peer which outgrows the machine's memory
+    (it holds every click: ~24 GB at the large scale) is killed alone and the bench still reports the rest;
+    PeerFailed says how it ended."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        started = time.perf_counter()
+        try:
+            return pool.submit(target or _peer_runs, str(path), tz, f, runs).result()
+        except BrokenProcessPool:
+            took = time.perf_counter() - started
+            raise PeerFailed(f"its process was killed after {took:,.0f} s (out of memory: it holds every click "
+                             f"in pandas; {_mem_total_gib():.1f} GiB on this machine)") from None
+
+
+class PeerFailed(RuntimeError):
+    """The pandas peer did not finish (its process was killed)."""
+
+
+def _mem_total_gib() -> float:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+
+
 def peer_differences(peer: pd.DataFrame, query: pd.DataFrame) -> list[str]:
     """Where the peer and post_conversion disagree: posts present in one only, or a figure of a post."""
     a, b = peer.set_index("post_id"), query.set_index("post_id")
@@ -409,7 +446,7 @@ class Bench:
         self.refs = {k: Row(k) for k in ("query", "floor_raw", "floor_prepared", "peer")}
         self.peer_check: list[str] = []
         self.peer_totals: dict[str, float] = {}
-        self.rss_queries = self.rss_end = 0.0
+        self.rss_queries = self.rss_peer = 0.0
         self.load: list[tuple[float, ...]] = []
 
     # -- the parts
@@ -535,14 +572,17 @@ class Bench:
         if self.with_peer and not self.refs["query"].error:
             metrics.clear_cache()
             query = _whole(lambda: metrics.post_conversion(ds, picks.filters))()
-            for r in range(min(self.repeat, 3)):
-                self.log(f"pandas peer {r + 1}/{min(self.repeat, 3)}")
-                ms, peer = _ms(lambda: pandas_post_conversion(ds, picks.filters))
-                self.refs["peer"].warm.append(ms)
-            self.peer_check = peer_differences(peer, query)
-            self.peer_totals = {c: float(pd.to_numeric(peer[c]).sum()) for c in PEER_FIGURES}
-            self.peer_totals["posts"] = len(peer)
-        self.rss_end = peak_rss_mib()
+            runs = min(self.repeat, 3)
+            self.log(f"pandas peer: {runs} runs in a process of its own")
+            try:
+                times, peer, self.rss_peer = run_peer(self.path, self.tz, picks.filters, runs)
+            except PeerFailed as exc:
+                self.refs["peer"].error = str(exc)
+            else:
+                self.refs["peer"].warm.extend(times)
+                self.peer_check = peer_differences(peer, query)
+                self.peer_totals = {c: float(pd.to_numeric(peer[c]).sum()) for c in PEER_FIGURES}
+                self.peer_totals["posts"] = len(peer)
         self.load.append(os.getloadavg())
 
     @property
@@ -634,7 +674,10 @@ class Bench:
         lines.append(f"| floor: bare scan of the prepared rows it reads ({fp.detail}) | {len(fp.warm)} | "
                      f"{_fmt(p50(fp.warm))} | {_fmt(p95(fp.warm))} | query warm / floor = {ratio(q, p50(fp.warm))} |")
         peer = ref["peer"]
-        if self.with_peer and not ref["query"].error:
+        if self.with_peer and peer.error:
+            lines.append(f"| peer: pandas from the Parquet files (read, merge_asof, groupby) | 0 | — | — | "
+                         f"did not finish: {peer.error} |")
+        elif self.with_peer and not ref["query"].error:
             lines.append(f"| peer: pandas from the Parquet files (read, merge_asof, groupby) | {len(peer.warm)} | "
                          f"{_fmt(p50(peer.warm))} | {_fmt(p95(peer.warm))} | peer / query warm = "
                          f"{ratio(p50(peer.warm), q)}; peer / query cold = {ratio(p50(peer.warm), qc)} |")
@@ -649,8 +692,8 @@ class Bench:
             lines.append(f"| peer: pandas | 0 | — | — | not run {why} |")
         lines += ["", "## Memory", "",
                   f"- peak RSS of this process after the queries, screens and floors: {self.rss_queries:,.0f} MiB",
-                  f"- peak RSS after the pandas peer: {self.rss_end:,.0f} MiB" if self.refs["peer"].warm else
-                  "- the pandas peer was not run", ""]
+                  f"- peak RSS of the pandas peer's own process: {self.rss_peer:,.0f} MiB" if peer.warm else
+                  "- the pandas peer did not finish" if peer.error else "- the pandas peer was not run", ""]
         return "\n".join(lines)
 
 

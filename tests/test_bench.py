@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import os
 import re
+import signal
 from pathlib import Path
 
 import pytest
@@ -123,6 +125,20 @@ def test_named_queries_and_the_peer_get_every_row_as_on_the_command_line(
     assert row.split("|")[2].strip() == f"{posts:,}", row
     assert "TooManyRows" not in printed
     assert "equal to post_conversion's, post by post" in printed
+
+
+def _killed(path: str, tz: str, f: metrics.Filters, runs: int) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer ends a peer that outgrows the machine
+
+
+def test_a_peer_killed_for_memory_is_reported_and_the_bench_goes_on(tiny_demo: Path) -> None:
+    ds = dataset.open_dataset(tiny_demo)
+    f = metrics.Filters(metrics.span_period(ds))
+    times, frame, rss = bench.run_peer(tiny_demo, ds.tz, f, 1)  # in its own process, the same frame as here
+    assert len(times) == 1 and rss > 0
+    assert bench.peer_differences(frame, metrics.post_conversion(ds, f)) == []
+    with pytest.raises(bench.PeerFailed, match=r"its process was killed after \d+ s \(out of memory"):
+        bench.run_peer(tiny_demo, ds.tz, f, 1, target=_killed)
 
 
 def test_the_view_of_one_influencer(tiny_demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
