@@ -274,30 +274,40 @@ def pandas_post_conversion(ds: Dataset, f: Filters) -> pd.DataFrame:
 
     clicks = _read(ds, "clicks", ["clicked_at", "user_id", "post_id", "product_id", "channel", "campaign_id"])
     # clicks of the picked posts up to the period end, and whether the user followed the author at that moment
-    pc = clicks[(clicks["clicked_at"] < end) & clicks["post_id"].isin(picked_ids)]
+    # (only the columns needed, each intermediate dropped once used: at 100 M clicks every copy is gigabytes)
+    pc = clicks.loc[(clicks["clicked_at"] < end) & clicks["post_id"].isin(picked_ids),
+                    ["post_id", "user_id", "clicked_at"]]
     pc = pc.merge(picked[["post_id", "influencer_id"]], on="post_id").reset_index(drop=True)
     pc["click"] = np.arange(len(pc))
     fans = _read(ds, "fans", ["influencer_id", "fan_id", "followed_at", "unfollowed_at"])
     both = pc[["click", "influencer_id", "user_id", "clicked_at"]].merge(
         fans, left_on=["influencer_id", "user_id"], right_on=["influencer_id", "fan_id"])
+    del fans
     is_fan = (both["followed_at"] <= both["clicked_at"]) & (
         both["unfollowed_at"].isna() | (both["unfollowed_at"] > both["clicked_at"]))
     pc["from_fan"] = pc["click"].isin(both.loc[is_fan, "click"])
+    del both, is_fan
     click_figures = pc.groupby("post_id").agg(clicks=("click", "size"), clickers=("user_id", "nunique"),
                                               fan_clicks=("from_fan", "sum"))
+    del pc
 
     # last click (same user and product, at or before the order, within the window); ties: the higher post_id
     orders = _read(ds, "orders", ["order_id", "ordered_at", "user_id", "product_id", "amount", "status"])
     orders["amount"] = orders["amount"].astype("float64")
     keys = ["user_id", "product_id"]
     left = orders.dropna(subset=["ordered_at", *keys]).astype({k: "int64" for k in keys})
-    right = clicks.dropna(subset=["clicked_at", *keys]).astype({k: "int64" for k in keys})
-    right = right.assign(campaign_key=right["campaign_id"].fillna(-1)).sort_values(
-        ["clicked_at", "post_id", "campaign_key", "channel"])
+    del orders
+    right = clicks.dropna(subset=["clicked_at", *keys])
+    del clicks
+    right = right.astype({k: "int64" for k in keys})
+    right["campaign_key"] = right["campaign_id"].fillna(-1)
+    right = right.sort_values(["clicked_at", "post_id", "campaign_key", "channel"])
     right = right.drop_duplicates(["user_id", "product_id", "clicked_at"], keep="last")
-    attributed = pd.merge_asof(left.sort_values("ordered_at"), right[["clicked_at", *keys, "post_id"]],
+    right = right[["clicked_at", *keys, "post_id"]]
+    attributed = pd.merge_asof(left.sort_values("ordered_at"), right,
                                left_on="ordered_at", right_on="clicked_at", by=keys, direction="backward",
                                allow_exact_matches=True, tolerance=pd.Timedelta(f.window))
+    del right
     attributed = attributed[(attributed["ordered_at"] < end) & attributed["post_id"].isin(picked_ids)]
     refunded = attributed["status"] == "refunded"
     attributed = attributed.assign(refunded=refunded, net_amount=attributed["amount"].where(~refunded, 0.0))
