@@ -1,10 +1,6 @@
 -- _macros: definitions shared by every named query, created once per connection (advisor/db.py) after
--- _prepare.sql (which defines is_fan_at and the derived tables some macros read).
+-- _prepare.sql (which defines is_fan_at, ceil_day and the derived tables some macros read).
 -- Not a named query: each macro is written once here and used by name everywhere else.
-
--- The first day boundary at or after x: a follow at x counts as a fan from that boundary on.
-create or replace macro ceil_day(x) as
-    case when x = date_trunc('day', x) then x else date_trunc('day', x) + interval 1 day end;
 
 -- Viewer scope (db.run passes it to every query; null = everything). The subquery of visible_product repeats
 -- `scope is not null`: DuckDB does not fold the parameter, and without it every row was probed against the

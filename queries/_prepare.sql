@@ -10,6 +10,10 @@
 create or replace macro is_fan_at(followed_at, unfollowed_at, t) as
     followed_at <= t and (unfollowed_at is null or unfollowed_at > t);
 
+-- The first day boundary at or after x: a follow at x counts as a fan from that boundary on.
+create or replace macro ceil_day(x) as
+    case when x = date_trunc('day', x) then x else date_trunc('day', x) + interval 1 day end;
+
 -- The time a user was a fan of an influencer, as disjoint spans: overlapping or touching follows of the same
 -- pair are merged, follows that never made a fan (no start, or ending at or before it) are left out. So a user
 -- is a fan at t (is_fan_at over any follow) exactly when one span holds t, and a join on the pair and t finds
@@ -189,3 +193,35 @@ select c.influencer_id, c.fan_id, c.followed_at, c.unfollowed_at, a.active_at as
 from candidates c
 asof left join activity a on a.user_id = c.fan_id and a.active_at >= c.followed_at
 order by c.influencer_id, c.followed_at;
+
+-- The follows counted by influencer and local day, for the day-by-day audience (audience_daily, overview_daily): a
+-- period is whole local days (METRICS.md), so its bounds are midnights and every figure of the follows over days is
+-- a sum of these rows. fans_in / fans_out: the follows (with a start) / unfollows whose first day boundary at or
+-- after the moment (ceil_day) is `day`: the fans at a midnight t are the sum of fans_in − fans_out over days <= t.
+-- new_fans (split by source) / lost_fans: the follows / unfollows during `day` (date_trunc). Follows without an
+-- influencer keep their row (influencer_id null), as the queries that read every follow count them. ~8 M rows at
+-- the large scale (10,000 influencers × ~820 days) instead of 21 M follows.
+create or replace table follow_days as
+with marks as (
+    select influencer_id, ceil_day(followed_at) as day, 1 as fans_in, 0 as fans_out, null as source, 0 as new_fans,
+           0 as lost_fans
+    from fans where followed_at is not null
+    union all
+    select influencer_id, ceil_day(unfollowed_at), 0, 1, null, 0, 0 from fans where unfollowed_at is not null
+    union all
+    select influencer_id, date_trunc('day', followed_at), 0, 0, source, 1, 0 from fans where followed_at is not null
+    union all
+    select influencer_id, date_trunc('day', unfollowed_at), 0, 0, null, 0, 1 from fans where unfollowed_at is not null
+)
+select influencer_id, day,
+       cast(sum(fans_in) as bigint) as fans_in,
+       cast(sum(fans_out) as bigint) as fans_out,
+       cast(sum(new_fans) as bigint) as new_fans,
+       count(*) filter (where new_fans = 1 and source = 'organic') as new_organic,
+       count(*) filter (where new_fans = 1 and source = 'fan_headline') as new_fan_headline,
+       count(*) filter (where new_fans = 1 and source = 'passerby_to_fan') as new_passerby_to_fan,
+       count(*) filter (where new_fans = 1 and source = 'account_recommend') as new_account_recommend,
+       cast(sum(lost_fans) as bigint) as lost_fans
+from marks
+group by influencer_id, day
+order by influencer_id, day;

@@ -18,35 +18,27 @@ days as (
     select k.influencer_id, cast(d as timestamp) as day
     from picked k, generate_series($from, $to - interval 1 day, interval 1 day) g(d)
 ),
-follows as (
-    select f.influencer_id, f.followed_at, f.unfollowed_at, f.source
-    from fans f
+-- The follows by day, prepared (follow_days, _prepare.sql): $from and $to are midnights (a period is whole local
+-- days), so the fans at a day's end are the fans_in − fans_out of the days up to its boundary.
+counts as (
+    select fd.*
+    from follow_days fd
     join picked using (influencer_id)
-),
-fan_steps as (
-    select influencer_id, ceil_day(followed_at) as boundary, 1 as step from follows where followed_at <= $to
-    union all
-    select influencer_id, ceil_day(unfollowed_at), -1 from follows where unfollowed_at <= $to
+    where fd.day <= $to
 ),
 fans_at_start as (
-    select influencer_id, sum(step) as fans from fan_steps where boundary <= $from group by influencer_id
+    select influencer_id, sum(fans_in - fans_out) as fans from counts where day <= $from group by influencer_id
 ),
 step_days as (
-    select influencer_id, boundary - interval 1 day as day, sum(step) as step
-    from fan_steps where boundary > $from group by all
+    select influencer_id, day - interval 1 day as day, sum(fans_in - fans_out) as step
+    from counts where day > $from and day <= $to group by all
 ),
 new_days as (
-    select influencer_id, date_trunc('day', followed_at) as day,
-           count(*) as new_fans,
-           count(*) filter (where source = 'organic') as new_organic,
-           count(*) filter (where source = 'fan_headline') as new_fan_headline,
-           count(*) filter (where source = 'passerby_to_fan') as new_passerby_to_fan,
-           count(*) filter (where source = 'account_recommend') as new_account_recommend
-    from follows where followed_at >= $from and followed_at < $to group by all
+    select influencer_id, day, new_fans, new_organic, new_fan_headline, new_passerby_to_fan, new_account_recommend
+    from counts where day >= $from and day < $to and new_fans > 0
 ),
 lost_days as (
-    select influencer_id, date_trunc('day', unfollowed_at) as day, count(*) as lost_fans
-    from follows where unfollowed_at >= $from and unfollowed_at < $to group by all
+    select influencer_id, day, lost_fans from counts where day >= $from and day < $to and lost_fans > 0
 ),
 per_influencer as (
     select d.influencer_id, d.day,

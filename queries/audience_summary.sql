@@ -16,14 +16,17 @@ follows as (
     from fans f
     join picked using (influencer_id)
 ),
+-- The follows by day, prepared (follow_days, _prepare.sql): $from and $to are midnights (a period is whole local
+-- days), so the fans at either are the fans_in − fans_out of the days up to it.
 fan_figures as (
-    select influencer_id,
-           count(*) filter (where is_fan_at(followed_at, unfollowed_at, $from)) as fans_start,
-           count(*) filter (where is_fan_at(followed_at, unfollowed_at, $to)) as fans_end,
-           count(*) filter (where followed_at >= $from and followed_at < $to) as new_fans,
-           count(*) filter (where unfollowed_at >= $from and unfollowed_at < $to) as lost_fans
-    from follows
-    group by influencer_id
+    select fd.influencer_id,
+           cast(sum(fd.fans_in - fd.fans_out) filter (where fd.day <= $from) as bigint) as fans_start,
+           cast(sum(fd.fans_in - fd.fans_out) filter (where fd.day <= $to) as bigint) as fans_end,
+           cast(sum(fd.new_fans) filter (where fd.day >= $from and fd.day < $to) as bigint) as new_fans,
+           cast(sum(fd.lost_fans) filter (where fd.day >= $from and fd.day < $to) as bigint) as lost_fans
+    from follow_days fd
+    join picked using (influencer_id)
+    group by fd.influencer_id
 ),
 -- The period's clickers and buyers, one row per influencer × user, counted when they are fans at the end (a semi
 -- join: a user followed twice at the end counts once, and no distinct of the fans is needed).

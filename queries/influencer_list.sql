@@ -4,11 +4,13 @@
 --         $viewer_merchants BIGINT[] (null = all)
 -- columns: influencer_id, name, category, tier (as exported, else derived from fans at $at), account_type,
 --          mcn_id, fans
+-- The follows by day, prepared (follow_days, _prepare.sql): $at is a period end, a midnight, so the fans at it are
+-- the fans_in − fans_out of the days up to it.
 with fan_counts as (
-    select f.influencer_id, count(*) as fans
-    from fans f
-    where is_fan_at(f.followed_at, f.unfollowed_at, $at)
-    group by f.influencer_id
+    select fd.influencer_id, cast(sum(fd.fans_in - fd.fans_out) as bigint) as fans
+    from follow_days fd
+    where fd.day <= $at
+    group by fd.influencer_id
 )
 select i.influencer_id, i.name, i.category,
        coalesce(i.tier, case when coalesce(fc.fans, 0) >= 1000000 then 'head'

@@ -7,25 +7,21 @@ with days as (
     select cast(d as timestamp) as day
     from generate_series($from, $to - interval 1 day, interval 1 day) g(d)
 ),
-follows as (
-    select f.followed_at, f.unfollowed_at
-    from fans f
-    where chosen(f.influencer_id, $influencers)
-      and visible_account(f.influencer_id, $viewer_influencers, $viewer_merchants)
-),
--- Fans at a day's end = follows begun by then minus follows ended by then; each follow moves the
--- count at the first day boundary at or after its time.
-fan_steps as (
-    select ceil_day(followed_at) as boundary, 1 as step from follows where followed_at <= $to
-    union all
-    select ceil_day(unfollowed_at), -1 from follows where unfollowed_at <= $to
+-- The follows by day, prepared (follow_days, _prepare.sql): $from and $to are midnights (a period is whole local
+-- days), so the fans at a day's end are the fans_in − fans_out of the days up to its boundary.
+counts as (
+    select fd.day, fd.fans_in, fd.fans_out, fd.new_fans, fd.lost_fans
+    from follow_days fd
+    where fd.day <= $to
+      and chosen(fd.influencer_id, $influencers)
+      and visible_account(fd.influencer_id, $viewer_influencers, $viewer_merchants)
 ),
 fans_at_start as (
-    select coalesce(sum(step), 0) as fans from fan_steps where boundary <= $from
+    select coalesce(sum(fans_in - fans_out), 0) as fans from counts where day <= $from
 ),
 step_days as (
-    select boundary - interval 1 day as day, sum(step) as step
-    from fan_steps where boundary > $from group by 1
+    select day - interval 1 day as day, sum(fans_in - fans_out) as step
+    from counts where day > $from group by 1
 ),
 fan_days as (
     select d.day,
@@ -35,12 +31,8 @@ fan_days as (
     left join step_days sd on sd.day = d.day
 ),
 new_days as (
-    select date_trunc('day', followed_at) as day, count(*) as new_fans
-    from follows where followed_at >= $from and followed_at < $to group by 1
-),
-lost_days as (
-    select date_trunc('day', unfollowed_at) as day, count(*) as lost_fans
-    from follows where unfollowed_at >= $from and unfollowed_at < $to group by 1
+    select day, cast(sum(new_fans) as bigint) as new_fans, cast(sum(lost_fans) as bigint) as lost_fans
+    from counts where day >= $from and day < $to group by 1
 ),
 click_days as (
     select date_trunc('day', c.clicked_at) as day, count(*) as clicks
@@ -56,7 +48,7 @@ order_days as (
 select d.day,
        fd.fans_end,
        coalesce(nd.new_fans, 0) as new_fans,
-       coalesce(ld.lost_fans, 0) as lost_fans,
+       coalesce(nd.lost_fans, 0) as lost_fans,
        coalesce(cd.clicks, 0) as clicks,
        coalesce(od.orders, 0) as orders,
        cast(coalesce(od.gmv, 0) as decimal(18, 2)) as gmv,
@@ -64,7 +56,6 @@ select d.day,
 from days d
 join fan_days fd on fd.day = d.day
 left join new_days nd on nd.day = d.day
-left join lost_days ld on ld.day = d.day
 left join click_days cd on cd.day = d.day
 left join order_days od on od.day = d.day
 order by d.day

@@ -747,6 +747,38 @@ def test_active_spans_hold_t_exactly_when_the_user_was_active_in_the_90_days_bef
         assert [u for (u,) in got] == want, t
 
 
+def test_follow_days_sum_to_the_fans_at_every_midnight_and_the_follows_of_every_day(edge: dataset.Dataset,
+                                                                                   tables: Tables) -> None:
+    """follow_days (what audience_daily and overview_daily read): per influencer, the fans_in − fans_out of the days
+    up to a midnight are the fans at it (is_fan_at, follows at midnight exactly included), and each day's new_fans
+    (by source) and lost_fans are the follows and unfollows during it; every midnight from before the first follow
+    to after the last unfollow."""
+    f = tables["fans"]
+    moments = pd.concat([f["followed_at"], f["unfollowed_at"]]).dropna()
+    assert (moments == moments.dt.floor("D")).any(), "the edge data should hold a follow or unfollow at midnight"
+    day = pd.Timedelta(days=1)
+    days = pd.date_range(moments.min().floor("D") - day, moments.max().ceil("D") + day)
+    rows = prepared(edge, "select influencer_id, day, fans_in, fans_out, new_fans, new_organic, new_fan_headline, "
+                          "new_passerby_to_fan, new_account_recommend, lost_fans from follow_days")
+    got = pd.DataFrame(rows, columns=["influencer_id", "day", "fans_in", "fans_out", "new_fans", "new_organic",
+                                      "new_fan_headline", "new_passerby_to_fan", "new_account_recommend",
+                                      "lost_fans"])
+    for t in days:
+        fan = ((f["followed_at"] <= t) & (f["unfollowed_at"].isna() | (f["unfollowed_at"] > t))).fillna(False)
+        want = f[fan.to_numpy(dtype=bool)].groupby("influencer_id").size()
+        upto = got[got["day"] <= t]
+        have = (upto["fans_in"] - upto["fans_out"]).groupby(upto["influencer_id"]).sum()
+        assert have[have != 0].sort_index().to_dict() == want.sort_index().to_dict(), t
+        during = got[got["day"] == t].set_index("influencer_id")
+        today = f[(f["followed_at"].dt.floor("D") == t).fillna(False).to_numpy(dtype=bool)]
+        assert during["new_fans"][during["new_fans"] > 0].to_dict() == today.groupby("influencer_id").size().to_dict()
+        for source in ("organic", "fan_headline", "passerby_to_fan", "account_recommend"):
+            mine = today[today["source"] == source].groupby("influencer_id").size()
+            assert during[f"new_{source}"][during[f"new_{source}"] > 0].to_dict() == mine.to_dict(), (t, source)
+        gone = f[(f["unfollowed_at"].dt.floor("D") == t).fillna(False).to_numpy(dtype=bool)]
+        assert during["lost_fans"][during["lost_fans"] > 0].to_dict() == gone.groupby("influencer_id").size().to_dict()
+
+
 def test_burst_follows_hold_every_follow_of_a_full_minute_with_its_first_activity(edge: dataset.Dataset,
                                                                                  tables: Tables) -> None:
     """burst_follows: every follow in a minute of 10 or more follows of its influencer, each with the follower's first
