@@ -64,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--search", default="", metavar="TEXT", help="post_ranking: only posts whose title holds TEXT")
     q.add_argument("--limit", type=int, default=metrics.RANK_LIMIT, metavar="N",
                    help=f"post_ranking: at most N posts (default {metrics.RANK_LIMIT:,})")
+    q.add_argument("--category", metavar="NAME",
+                   help="benchmark_trend: one category's cohorts only (default: every category)")
     q.add_argument("--combine", action="store_true",
                    help="audience_daily, audience_active_hours, audience_breakdown: the chosen influencers as one "
                         "audience (summed)")
@@ -167,6 +169,7 @@ def _query(args: argparse.Namespace) -> int:
                                                                           ("campaign", args.campaign))
                                           if value is not None)
                               + ((("segment", metrics.Segment.from_args(args.segment)),) if args.segment else ())
+                              + ((("category", args.category),) if args.category is not None else ())
                               + (("rank_by", args.rank_by), ("show", args.show), ("search", args.search),
                                  ("limit", args.limit), ("combine", args.combine)))
     with db.uncapped():  # whole results: db.MAX_ROWS guards the screens, not a file written here

@@ -804,7 +804,10 @@ def influencer_rank(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE) -> pd.Da
 
 def benchmark_trend(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE, category: str | None = None) -> pd.DataFrame:
     """category_benchmark month by month (calendar months clipped to the period), for the trend of the median; with
-    `category`, that category's cohorts only (the same rows, computed for its influencers alone)."""
+    `category` (else Filters.extra "category", the command line's --category), that category's cohorts only (the
+    same rows, computed for its influencers alone)."""
+    if category is None:
+        category = dict(f.extra).get("category")
     return run_query(ds, "benchmark_trend", viewer, **_benchmark_params(f), category=category)
 
 

@@ -5,6 +5,7 @@ privacy rules: k never below 3, choosing influencers never changes a cohort or s
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from advisor import dataset, db, metrics
 from advisor.access import EVERYONE, Viewer
+from advisor.cli import main
 from advisor.metrics import Filters, Period
 
 from . import benchmark_data as B
@@ -415,6 +417,23 @@ def test_one_category_s_trend_is_that_category_s_rows_of_the_whole_trend(cohorts
         pd.testing.assert_frame_equal(shown, want[want["metric"] == "cvr"].reset_index(drop=True))
     nobody = metrics.benchmark_trend(cohorts, Filters(period, k=3), category="no such category")
     assert nobody.empty and list(nobody.columns) == list(whole.columns)
+
+
+def test_the_command_line_s_category_is_the_trend_of_that_category(cohort_path: Path, cohorts: dataset.Dataset,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m advisor query benchmark_trend --category NAME`: the rows metrics.benchmark_trend gives for it."""
+    whole = metrics.benchmark_trend(cohorts, Filters(MID, k=3))
+    category = sorted(set(whole["category"].dropna()))[0]
+    code = main(["query", "benchmark_trend", "--data", str(cohort_path), "--k", "3", "--format", "json",
+                 "--from", MID.start.isoformat(), "--to", MID.end.isoformat(), "--category", category])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    got = pd.DataFrame(json.loads(out))
+    want = whole[(whole["category"] == category).fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
+    assert len(got) == len(want) > 0 and set(got["category"]) == {category}
+    assert list(zip(got["tier"], got["metric"], strict=True)) == list(zip(want["tier"], want["metric"], strict=True))
+    for column in ("influencers", "p25", "p50", "p75", "p90"):
+        assert got[column].tolist() == pytest.approx(want[column].tolist(), nan_ok=True), column
 
 
 # ---- privacy: k, toggling, another's figures -----------------------------------------------------------
