@@ -340,7 +340,7 @@ def run_peer(path: Path, tz: str, f: Filters, runs: int,
              target: Callable[[str, str, Filters, int], tuple[list[float], pd.DataFrame, float]] | None = None,
              ) -> tuple[list[float], pd.DataFrame, float]:
     """pandas_post_conversion timed in a process of its own, so that a peer which outgrows the machine's memory
-    (it holds every click: ~24 GB at the large scale) is killed alone and the bench still reports the rest;
+    (it holds every click: ~18 GB at the large scale) is killed alone and the bench still reports the rest;
     PeerFailed says how it ended."""
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         started = time.perf_counter()
@@ -348,8 +348,8 @@ def run_peer(path: Path, tz: str, f: Filters, runs: int,
             return pool.submit(target or _peer_runs, str(path), tz, f, runs).result()
         except BrokenProcessPool:
             took = time.perf_counter() - started
-            raise PeerFailed(f"its process was killed after {took:,.0f} s (out of memory: it holds every click "
-                             f"in pandas; {_mem_total_gib():.1f} GiB on this machine)") from None
+            raise PeerFailed(f"its process was killed after {took:,.0f} s (out of memory, most likely: it holds "
+                             f"every click in pandas; {_mem_total_gib():.1f} GiB on this machine)") from None
 
 
 class PeerFailed(RuntimeError):
