@@ -225,3 +225,14 @@ select influencer_id, day,
 from marks
 group by influencer_id, day
 order by influencer_id, day;
+
+-- The influencer × user pairs with two or more follows (re-follows, duplicates). Only these can be followed twice at
+-- one moment, so a count of distinct fans per influencer groups only their follows and counts every other follow
+-- as one user (segment_match in _macros.sql). None at the large scale; nulls are kept as a pair of their own, as a
+-- group by keeps them.
+create or replace table repeat_follows as
+select influencer_id, fan_id, count(*) as follows
+from fans
+group by influencer_id, fan_id
+having count(*) >= 2
+order by influencer_id, fan_id;

@@ -779,6 +779,14 @@ def test_follow_days_sum_to_the_fans_at_every_midnight_and_the_follows_of_every_
         assert during["lost_fans"][during["lost_fans"] > 0].to_dict() == gone.groupby("influencer_id").size().to_dict()
 
 
+def test_repeat_follows_are_the_pairs_followed_more_than_once(edge: dataset.Dataset, tables: Tables) -> None:
+    """repeat_follows (what segment_match groups per user): every influencer × user pair with two or more follows."""
+    per_pair = tables["fans"].groupby(["influencer_id", "fan_id"]).size()
+    want = sorted((int(i), int(u), int(n)) for (i, u), n in per_pair[per_pair >= 2].items())
+    assert len(want) > 10, "the edge data should hold re-follows"
+    assert prepared(edge, "select influencer_id, fan_id, follows from repeat_follows order by all") == want
+
+
 def test_burst_follows_hold_every_follow_of_a_full_minute_with_its_first_activity(edge: dataset.Dataset,
                                                                                  tables: Tables) -> None:
     """burst_follows: every follow in a minute of 10 or more follows of its influencer, each with the follower's first
