@@ -24,6 +24,23 @@ create or replace macro visible_account(id, influencer_scope, merchant_scope) as
 create or replace macro chosen(id, ids) as
     len(ids) = 0 or list_contains(ids, id);
 
+-- The fan figures of a period per influencer, from the follows counted by day (follow_days, _prepare.sql): a period
+-- is whole local days (METRICS.md), so its bounds are midnights and the fans at either are the fans_in − fans_out of
+-- the days up to it; new and lost fans are those of the days in [period_start, period_end). Follows without an
+-- influencer make a row of their own (influencer_id null). `ids` (empty = all) keeps the chosen influencers before
+-- the sums: a join on the result would sum every influencer's days first.
+create or replace macro period_fans(period_start, period_end, ids := []) as table
+select influencer_id,
+       cast(coalesce(sum(fans_in - fans_out) filter (where day <= period_start), 0) as bigint) as fans_start,
+       cast(coalesce(sum(fans_in - fans_out), 0) as bigint) as fans_end,
+       cast(coalesce(sum(new_fans) filter (where day >= period_start and day < period_end), 0) as bigint)
+           as new_fans,
+       cast(coalesce(sum(lost_fans) filter (where day >= period_start and day < period_end), 0) as bigint)
+           as lost_fans
+from follow_days
+where day <= period_end and chosen(influencer_id, ids)
+group by influencer_id;
+
 -- Attribution (METRICS.md): every order with the latest click of the same user on the same
 -- product at or before it, kept when the lag fits the window; ties go to the higher post_id.
 -- Which click is latest does not depend on the window, only whether its lag fits does: the latest

@@ -31,7 +31,7 @@ fans_at_start as (
 ),
 step_days as (
     select influencer_id, day - interval 1 day as day, sum(fans_in - fans_out) as step
-    from counts where day > $from and day <= $to group by all
+    from counts where day > $from group by all
 ),
 new_days as (
     select influencer_id, day, new_fans, new_organic, new_fan_headline, new_passerby_to_fan, new_account_recommend

@@ -16,18 +16,6 @@ follows as (
     from fans f
     join picked using (influencer_id)
 ),
--- The follows by day, prepared (follow_days, _prepare.sql): $from and $to are midnights (a period is whole local
--- days), so the fans at either are the fans_in − fans_out of the days up to it.
-fan_figures as (
-    select fd.influencer_id,
-           cast(sum(fd.fans_in - fd.fans_out) filter (where fd.day <= $from) as bigint) as fans_start,
-           cast(sum(fd.fans_in - fd.fans_out) filter (where fd.day <= $to) as bigint) as fans_end,
-           cast(sum(fd.new_fans) filter (where fd.day >= $from and fd.day < $to) as bigint) as new_fans,
-           cast(sum(fd.lost_fans) filter (where fd.day >= $from and fd.day < $to) as bigint) as lost_fans
-    from follow_days fd
-    join picked using (influencer_id)
-    group by fd.influencer_id
-),
 -- The period's clickers and buyers, one row per influencer × user, counted when they are fans at the end (a semi
 -- join: a user followed twice at the end counts once, and no distinct of the fans is needed).
 clickers as (
@@ -59,6 +47,6 @@ select k.influencer_id,
        coalesce(a.buying_fans, 0) as buying_fans,
        coalesce(a.buying_fans, 0) / nullif(ff.fans_end, 0) as fan_buyer_rate
 from picked k
-left join fan_figures ff on ff.influencer_id = k.influencer_id
+left join period_fans($from, $to, ids := $influencers) ff on ff.influencer_id = k.influencer_id
 left join acting_fans a on a.influencer_id = k.influencer_id
 order by fans_end desc, k.influencer_id

@@ -6,17 +6,13 @@
 --          refunded_orders, cvr, aov
 -- Fans are follow relations of the chosen influencers (a user following two counts twice); clicks are
 -- clicks on their posts in the period; orders are orders in the period attributed to their posts.
--- The follows by day, prepared (follow_days, _prepare.sql): $from and $to are midnights (a period is whole local
--- days), so the fans at either are the fans_in − fans_out of the days up to it.
 with fan_figures as (
-    select cast(coalesce(sum(fd.fans_in - fd.fans_out) filter (where fd.day <= $from), 0) as bigint) as fans_start,
-           cast(coalesce(sum(fd.fans_in - fd.fans_out) filter (where fd.day <= $to), 0) as bigint) as fans_end,
-           cast(coalesce(sum(fd.new_fans) filter (where fd.day >= $from and fd.day < $to), 0) as bigint) as new_fans,
-           cast(coalesce(sum(fd.lost_fans) filter (where fd.day >= $from and fd.day < $to), 0) as bigint)
-               as lost_fans
-    from follow_days fd
-    where chosen(fd.influencer_id, $influencers)
-      and visible_account(fd.influencer_id, $viewer_influencers, $viewer_merchants)
+    select cast(coalesce(sum(pf.fans_start), 0) as bigint) as fans_start,
+           cast(coalesce(sum(pf.fans_end), 0) as bigint) as fans_end,
+           cast(coalesce(sum(pf.new_fans), 0) as bigint) as new_fans,
+           cast(coalesce(sum(pf.lost_fans), 0) as bigint) as lost_fans
+    from period_fans($from, $to, ids := $influencers) pf
+    where visible_account(pf.influencer_id, $viewer_influencers, $viewer_merchants)
 ),
 click_figures as (
     select count(*) as clicks, count(distinct c.user_id) as clickers
