@@ -195,8 +195,8 @@ asof left join activity a on a.user_id = c.fan_id and a.active_at >= c.followed_
 order by c.influencer_id, c.followed_at;
 
 -- The follows counted by influencer and local day, for the day-by-day audience (audience_daily, overview_daily) and
--- the fans of a period (period_fans, _macros.sql): a period is whole local days (METRICS.md), so its bounds are midnights and every figure of the follows over days is
--- a sum of these rows. fans_in / fans_out: the follows (with a start) / unfollows whose first day boundary at or
+-- the fans of a period (period_fans, _macros.sql): a period is whole local days (METRICS.md), so its bounds are
+-- midnights and every figure of the follows over days is a sum of these rows. fans_in / fans_out: the follows (with a start) / unfollows whose first day boundary at or
 -- after the moment (ceil_day) is `day`: the fans at a midnight t are the sum of fans_in − fans_out over days <= t.
 -- new_fans (split by source) / lost_fans: the follows / unfollows during `day` (date_trunc). Follows without an
 -- influencer keep their row (influencer_id null), as the queries that read every follow count them. ~8 M rows at
