@@ -194,13 +194,13 @@ from candidates c
 asof left join activity a on a.user_id = c.fan_id and a.active_at >= c.followed_at
 order by c.influencer_id, c.followed_at;
 
--- The follows counted by influencer and local day, for the day-by-day audience (audience_daily, overview_daily) and
--- the fans of a period (period_fans, _macros.sql): a period is whole local days (METRICS.md), so its bounds are
--- midnights and every figure of the follows over days is a sum of these rows. fans_in / fans_out: the follows (with a start) / unfollows whose first day boundary at or
--- after the moment (ceil_day) is `day`: the fans at a midnight t are the sum of fans_in − fans_out over days <= t.
--- new_fans (split by source) / lost_fans: the follows / unfollows during `day` (date_trunc). Follows without an
--- influencer keep their row (influencer_id null), as the queries that read every follow count them. ~8 M rows at
--- the large scale (10,000 influencers × ~820 days) instead of 21 M follows.
+-- The follows counted by influencer and local day, for the day-by-day audience (audience_daily, overview_daily) and the
+-- fans of a period (period_fans, _macros.sql): a period is whole local days (METRICS.md), so its bounds are midnights
+-- and every figure of the follows over days is a sum of these rows. fans_in / fans_out: the follows (with a start) /
+-- unfollows whose first day boundary at or after the moment (ceil_day) is `day`: the fans at a midnight t are the sum
+-- of fans_in − fans_out over days <= t. new_fans (split by source) / lost_fans: the follows / unfollows during `day`
+-- (date_trunc). Follows without an influencer keep their row (influencer_id null), as the queries that read every
+-- follow count them. ~8 M rows at the large scale (10,000 influencers × ~820 days) instead of 21 M follows.
 create or replace table follow_days as
 with marks as (
     select influencer_id, ceil_day(followed_at) as day, 1 as fans_in, 0 as fans_out, null as source, 0 as new_fans,
