@@ -263,7 +263,7 @@ create or replace macro segment_match(period_end, want_gender, want_age_band, wa
                segment_has(want_city_tier, f.city_tier) as by_city_tier,
                segment_has_any(want_interest, f.interests) as by_interest,
                segment_has(want_province, f.province) as by_province
-        from fans f
+        from fan_follows f
         where is_fan_at(f.followed_at, f.unfollowed_at, period_end)
     ),
     -- A pair with one follow in all (repeat_follows, _prepare.sql, holds the others) is one user as it stands; only
@@ -309,7 +309,7 @@ create or replace macro benchmark_accounts(tier_at, influencer_scope, merchant_s
     select i.influencer_id, i.category, account_tier(i.tier, fc.fans) as tier
     from influencers i
     left join (select f.influencer_id, count(*) as fans
-               from fans f
+               from fan_follows f
                where is_fan_at(f.followed_at, f.unfollowed_at, tier_at)
                group by f.influencer_id) fc on fc.influencer_id = i.influencer_id
     where visible_account(i.influencer_id, influencer_scope, merchant_scope);
@@ -366,7 +366,7 @@ create or replace macro benchmark_figures(period_start, period_end, tier_at, win
     ),
     follows as (
         select f.influencer_id, f.fan_id, f.followed_at, f.unfollowed_at
-        from fans f
+        from fan_follows f
         join accounts a on a.influencer_id = f.influencer_id
     ),
     fan_counts as (
@@ -509,7 +509,7 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
     ),
     follows as (
         select f.influencer_id, f.fan_id, f.followed_at, f.unfollowed_at
-        from fans f
+        from fan_follows f
         join accounts a on a.influencer_id = f.influencer_id
     ),
     -- fans at the month's start and end; a follow that holds from period_start to period_end is a fan at every

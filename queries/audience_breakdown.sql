@@ -13,7 +13,7 @@
 -- the follows (a screen draws seven).
 with fans_at_end as (
     select f.influencer_id, f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source
-    from fans f
+    from fan_follows f
     where is_fan_at(f.followed_at, f.unfollowed_at, $to)
       and chosen(f.influencer_id, $influencers)
       and visible_account(f.influencer_id, $viewer_influencers, $viewer_merchants)

@@ -24,7 +24,7 @@ with picked as (
 ),
 follows as (
     select f.influencer_id, f.fan_id, f.followed_at, f.unfollowed_at, f.gender, f.birth_year, f.province
-    from fans f
+    from fan_follows f
     join picked using (influencer_id)
     where f.followed_at <= $to
 ),

@@ -13,7 +13,7 @@ with picked as (
 ),
 follows as (
     select f.influencer_id, f.fan_id, f.followed_at, f.unfollowed_at
-    from fans f
+    from fan_follows f
     join picked using (influencer_id)
 ),
 -- The period's clickers and buyers, one row per influencer × user, counted when they are fans at the end (a semi

@@ -19,7 +19,7 @@ with counted_influencers as (
 profile as (
     select f.influencer_id, i.category,
            fan_bucket($dim, f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source, $to) as bucket
-    from fans f
+    from fan_follows f
     join counted_influencers i on i.influencer_id = f.influencer_id
     where is_fan_at(f.followed_at, f.unfollowed_at, $to)
 ),

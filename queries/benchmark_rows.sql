@@ -16,7 +16,7 @@
 -- 'rank' rows (influencer_rank: influencer_id, category, tier, metric, value, percentile, cohort_size, published),
 --   ordered by influencer and metric; none for a merchant, as an influencer's own figures count every merchant's
 --   products.
--- A cohort is every influencer of one category and tier (the exported tier, else derived from fans at $to); no
+-- A cohort is every influencer of one category and tier (the exported tier, else derived from fan_follows at $to); no
 -- influencer filter or scope applies, so choosing influencers on a screen never changes a cohort.
 -- Per influencer (METRICS.md): ctr, cvr, aov, gmv_per_1k_reads are ratios of the sums of its post figures (posts
 -- posted in the period, counted up to $to); fan_growth = (fans_end − fans_start) / fans_start; engaged_fan_rate =

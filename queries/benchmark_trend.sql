@@ -8,7 +8,7 @@
 --          influencers, p25, p50, p75, p90
 -- Each month is a period of its own, [max(month start, $from), min(next month start, $to)): the first and the last
 -- month may be partial (see days). Figures and privacy rules are category_benchmark's, applied to every month
--- apart. The tier is the one at $to (a null tier is derived from fans at the period end), so an influencer stays
+-- apart. The tier is the one at $to (a null tier is derived from fan_follows at the period end), so an influencer stays
 -- in one cohort across the months. All the months are computed in one pass (benchmark_monthly_figures, _macros.sql)
 -- and their cohorts partitioned by month × category × tier × metric, as benchmark_cohorts does for one period.
 -- A cohort is within one category, so one category's rows are the same with $category as without (the screen's trend

@@ -37,7 +37,7 @@ paid_orders as (
 campaign_fans as (
     select k.campaign_id, count(*) as new_fans
     from picked k
-    join fans f on f.influencer_id = k.influencer_id
+    join fan_follows f on f.influencer_id = k.influencer_id
                and f.followed_at >= k.start_at and f.followed_at <= k.end_at and f.followed_at < $to
                and f.source = case when k.product = 'delegated_headline' then 'fan_headline' else k.product end
     group by 1

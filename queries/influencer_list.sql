@@ -2,7 +2,7 @@
 -- grain: one row per influencer.
 -- params: $at TIMESTAMP (fans are counted at this moment: the period end), $viewer_influencers BIGINT[] /
 --         $viewer_merchants BIGINT[] (null = all)
--- columns: influencer_id, name, category, tier (as exported, else derived from fans at $at), account_type,
+-- columns: influencer_id, name, category, tier (as exported, else derived from fan_follows at $at), account_type,
 --          mcn_id, fans
 select i.influencer_id, i.name, i.category,
        coalesce(i.tier, case when coalesce(fc.fans_end, 0) >= 1000000 then 'head'

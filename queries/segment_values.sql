@@ -8,10 +8,10 @@
 --   users (most first), then bucket.
 with values_of as (
     select distinct 'interest' as dim, t.bucket, t.fan_id
-    from (select f.fan_id, unnest(f.interests) as bucket from fans f) t
+    from (select f.fan_id, unnest(f.interests) as bucket from fan_follows f) t
     union all
     select distinct 'province' as dim, f.province as bucket, f.fan_id
-    from fans f
+    from fan_follows f
 )
 select dim, bucket, count(*) as users
 from values_of

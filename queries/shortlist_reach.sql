@@ -17,7 +17,7 @@ with picked as (
 ),
 audience as (
     select distinct f.influencer_id, f.fan_id
-    from fans f
+    from fan_follows f
     join picked k on k.influencer_id = f.influencer_id
     where is_fan_at(f.followed_at, f.unfollowed_at, $to)
 ),

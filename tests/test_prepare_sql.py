@@ -22,7 +22,8 @@ def _ts(seconds: int | None) -> pd.Timestamp | None:
 
 
 def spans_of(rows: list[tuple]) -> pd.DataFrame:
-    """fan_spans as the preparation script makes it, from these follows (a `fans` table of just its columns)."""
+    """fan_spans as the preparation script makes it, from these follows (a `fan_follows` table of just its
+    columns)."""
     fans = pd.DataFrame([(i, f, _ts(a), _ts(b)) for i, f, a, b in rows],
                         columns=["influencer_id", "fan_id", "followed_at", "unfollowed_at"]).astype(
         {"influencer_id": "int64", "fan_id": "int64", "followed_at": "datetime64[us]",
@@ -31,7 +32,7 @@ def spans_of(rows: list[tuple]) -> pd.DataFrame:
     con = duckdb.connect()
     try:
         con.register("fans_frame", fans)
-        con.execute("create table fans as select * from fans_frame")
+        con.execute("create table fan_follows as select * from fans_frame")
         for statement in con.extract_statements(sql):
             if "macro is_fan_at" in statement.query:
                 con.execute(statement.query)

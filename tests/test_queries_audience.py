@@ -779,6 +779,34 @@ def test_follow_days_sum_to_the_fans_at_every_midnight_and_the_follows_of_every_
         assert during["lost_fans"][during["lost_fans"] > 0].to_dict() == gone.groupby("influencer_id").size().to_dict()
 
 
+def test_fan_follows_is_every_follow_in_influencer_order(edge: dataset.Dataset, tables: Tables) -> None:
+    """fan_follows (what every query reads of the follows): the export's rows, each once, every column as exported,
+    in influencer order (nulls last), then by follow time; so one influencer's follows are contiguous."""
+    columns = ["influencer_id", "fan_id", "followed_at", "unfollowed_at", "gender", "birth_year", "province", "city",
+               "city_tier", "device", "interests", "source"]
+    got = pd.DataFrame(prepared(edge, f"select {', '.join(columns)} from fan_follows"), columns=columns)
+    f = tables["fans"]
+    assert len(got) == len(f)
+
+    def value(v: object) -> object:
+        if isinstance(v, (list, tuple, np.ndarray)):
+            return tuple(value(x) for x in v)
+        return "<NA>" if pd.isna(v) else pd.Timestamp(v) if isinstance(v, (dt.datetime, pd.Timestamp)) else v
+
+    def rows(frame: pd.DataFrame) -> list[tuple]:
+        return sorted((tuple(value(v) for v in r) for r in frame[columns].astype(object).itertuples(index=False)),
+                      key=repr)
+
+    assert rows(got) == rows(f)
+    ids = got["influencer_id"]
+    assert ids.notna().iloc[: ids.notna().sum()].all(), "null influencers come last"
+    keyed = got[ids.notna()]
+    assert keyed["influencer_id"].is_monotonic_increasing
+    for _, times in keyed.groupby("influencer_id", sort=False)["followed_at"]:
+        present = times.dropna()
+        assert present.is_monotonic_increasing and times.iloc[: len(present)].notna().all()
+
+
 def test_repeat_follows_are_the_pairs_followed_more_than_once(edge: dataset.Dataset, tables: Tables) -> None:
     """repeat_follows (what segment_match groups per user): every influencer × user pair with two or more follows."""
     per_pair = tables["fans"].groupby(["influencer_id", "fan_id"]).size()
