@@ -24,6 +24,11 @@ create or replace macro visible_account(id, influencer_scope, merchant_scope) as
 create or replace macro chosen(id, ids) as
     len(ids) = 0 or list_contains(ids, id);
 
+-- Every influencer as one audience for a viewer who may see them all: a profile that profile_days (_prepare.sql) holds
+-- summed over influencers, so it needs no follow of its own.
+create or replace macro everyone_as_one(combine, ids, influencer_scope, merchant_scope) as
+    combine and len(ids) = 0 and influencer_scope is null and merchant_scope is null;
+
 -- The fan figures of a period per influencer, from the follows counted by day (follow_days, _prepare.sql): a period
 -- is whole local days (METRICS.md), so its bounds are midnights and the fans at either are the fans_in − fans_out of
 -- the days up to it; new and lost fans are those of the days in [period_start, period_end). Follows without an

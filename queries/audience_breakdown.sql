@@ -10,11 +10,13 @@
 -- For interest a fan counts once per tag and share is the share of fans carrying the tag; otherwise
 -- shares sum to 1 per influencer. Combined, share is of the summed audience: follow relations add up (a user
 -- following two chosen influencers counts twice, as fans_end everywhere). All dimensions come from one scan of
--- the follows (a screen draws seven).
+-- the follows (a screen draws seven); every influencer as one audience, for a viewer who sees them all (everyone_as_one),
+-- from the sums of profile_days (_prepare.sql) instead.
 with fans_at_end as (
     select f.influencer_id, f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source
     from fan_follows f
-    where is_fan_at(f.followed_at, f.unfollowed_at, $to)
+    where not everyone_as_one($combine, $influencers, $viewer_influencers, $viewer_merchants)
+      and is_fan_at(f.followed_at, f.unfollowed_at, $to)
       and chosen(f.influencer_id, $influencers)
       and visible_account(f.influencer_id, $viewer_influencers, $viewer_merchants)
 ),
@@ -51,6 +53,7 @@ interest as (
     select t.influencer_id, 'interest' as dim, t.tag as bucket, count(*) as fans
     from fan_interests t
     where list_contains($dims, 'interest')
+      and not everyone_as_one($combine, $influencers, $viewer_influencers, $viewer_merchants)
       and is_fan_at(t.followed_at, t.unfollowed_at, $to)
       and chosen(t.influencer_id, $influencers)
       and visible_account(t.influencer_id, $viewer_influencers, $viewer_merchants)
@@ -58,13 +61,32 @@ interest as (
 ),
 -- Each influencer's fans at the end: every one falls in exactly one gender bucket ('unknown' for null), so the
 -- gender set's counts add up to them (fans_at_end is then read once, not materialised for a second pass).
+-- Every influencer as one audience: the fans at $to by bucket are the sums of the days up to it, age bands taken from
+-- the birth years at $to (buckets of no fan at $to have no row, as above).
+everyone as (
+    select cast(null as bigint) as influencer_id, dim, bucket, cast(sum(fans) as bigint) as fans
+    from (select case when d.dim = 'birth_year' then 'age_band' else d.dim end as dim,
+                 case when d.dim = 'birth_year'
+                      then coalesce(age_band(try_cast(d.bucket as integer), $to), 'unknown')
+                      else d.bucket end as bucket,
+                 d.fans
+          from profile_days d
+          where everyone_as_one($combine, $influencers, $viewer_influencers, $viewer_merchants)
+            and d.day <= $to)
+    group by dim, bucket
+    having sum(fans) > 0
+),
 sized as (
     select influencer_id, cast(sum(fans) as bigint) as audience from single where dim = 'gender' group by influencer_id
+    union all
+    select influencer_id, fans from everyone where dim = 'gender'
 ),
 counted as (
     select * from single where list_contains($dims, dim)
     union all
     select * from interest
+    union all
+    select * from everyone where list_contains($dims, dim)
 ),
 per_influencer as (
     select c.influencer_id, c.dim, c.bucket, c.fans,

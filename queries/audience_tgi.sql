@@ -7,14 +7,13 @@
 -- tgi = share / category_share × 100 (null when the category share is 0). The category baseline counts
 -- the follow relations at the period end of every influencer of that category: an aggregate, shown
 -- to every viewer of a member.
--- The influencers whose fans count: the chosen ones and the other members of their categories (every influencer
--- without a choice), so one influencer's TGI does not count the fans of every category.
+-- The chosen influencers' own fans are read from their follows (every influencer's without a choice); the category
+-- baselines are the sums of profile_days (_prepare.sql) up to $to over the influencers of the category, so one
+-- influencer's TGI does not read the follows of its whole category.
 with counted_influencers as (
     select i.influencer_id, i.category
     from influencers i
-    where len($influencers) = 0
-       or list_contains($influencers, i.influencer_id)
-       or i.category in (select c.category from influencers c where list_contains($influencers, c.influencer_id))
+    where chosen(i.influencer_id, $influencers)
 ),
 profile as (
     select f.influencer_id, i.category,
@@ -25,11 +24,11 @@ profile as (
 ),
 -- One bucket per fan, except interest: once per tag, as prepared per connection (fan_interests, _prepare.sql).
 bucketed as (
-    select p.influencer_id, p.category, p.bucket
+    select p.influencer_id, p.bucket
     from profile p
     where $dim in ('gender', 'age_band', 'province', 'city_tier', 'device', 'source')
     union all
-    select t.influencer_id, i.category, t.tag
+    select t.influencer_id, t.tag
     from fan_interests t
     join counted_influencers i on i.influencer_id = t.influencer_id
     where $dim = 'interest'
@@ -38,31 +37,40 @@ bucketed as (
 audience_size as (
     select influencer_id, category, count(*) as audience from profile group by all
 ),
-category_size as (
-    select category, sum(audience) as audience from audience_size group by category
-),
 picked as (
     select a.influencer_id, a.category, a.audience
     from audience_size a
-    where chosen(a.influencer_id, $influencers)
-      and visible_account(a.influencer_id, $viewer_influencers, $viewer_merchants)
-),
--- The buckets counted once per influencer and category (not once for the chosen and again for their categories).
-counts as (
-    select b.influencer_id, b.category, b.bucket, count(*) as fans
-    from bucketed b
-    group by all
+    where visible_account(a.influencer_id, $viewer_influencers, $viewer_merchants)
 ),
 own as (
-    select c.influencer_id, c.bucket, cast(sum(c.fans) as bigint) as fans
-    from counts c join picked k using (influencer_id)
-    group by c.influencer_id, c.bucket
+    select b.influencer_id, b.bucket, count(*) as fans
+    from bucketed b
+    semi join picked k on k.influencer_id = b.influencer_id
+    group by b.influencer_id, b.bucket
+),
+-- The fans at $to of every influencer of the picked influencers' categories, by bucket of $dim (age bands from
+-- birth years at $to); the audience of a category is its fans by gender (every fan in one gender bucket).
+category_days as (
+    select d.category, d.dim, d.bucket, d.fans
+    from profile_days d
+    semi join (select distinct category from picked) c on c.category = d.category
+    where d.day <= $to
+      and d.dim in ('gender', case $dim when 'age_band' then 'birth_year' else $dim end)
 ),
 category_buckets as (
-    select c.category, c.bucket, cast(sum(c.fans) as bigint) as fans
-    from counts c
-    where c.category in (select category from picked)
-    group by c.category, c.bucket
+    select category, bucket, cast(sum(fans) as bigint) as fans
+    from (select d.category,
+                 case when d.dim = 'birth_year'
+                      then coalesce(age_band(try_cast(d.bucket as integer), $to), 'unknown')
+                      else d.bucket end as bucket,
+                 d.fans
+          from category_days d
+          where d.dim = case $dim when 'age_band' then 'birth_year' else $dim end)
+    group by category, bucket
+    having sum(fans) > 0
+),
+category_size as (
+    select category, sum(fans) as audience from category_days where dim = 'gender' group by category
 )
 select k.influencer_id, k.category, $dim as dim, cb.bucket,
        coalesce(o.fans, 0) as fans,

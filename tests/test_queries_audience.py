@@ -315,7 +315,11 @@ BREAKDOWN_CASES = ([(case("main"), dim) for dim in AUDIENCE_DIMS]
                    + [(case("main", W7D, (), "merchant_3"), dim) for dim in ("gender", "interest", "source")]
                    + [(case("dec31"), "age_band"), (case("gap", W7D, (E.SMALL, E.NOBODY)), "interest")]
                    + [(case("all", W7D, (), "inf_4_6_merchant_1_2"), dim) for dim in ("province", "device")])
+# Every influencer, for everyone, is summed from profile_days: at midnights holding follows, over a new year (age
+# bands), after every event, and over the whole span.
 COMBINED_BREAKDOWN_CASES = ([(case("main"), dim) for dim in AUDIENCE_DIMS]
+                            + [(case(p), dim) for p in ("jan1", "dec31", "empty", "all")
+                               for dim in ("gender", "age_band", "interest")]
                             + [(case("jan1", W7D, (E.SMALL, E.FANS_ONLY, E.NOBODY)), dim)
                                for dim in ("gender", "age_band", "interest")]
                             + [(case("main", W7D, (), "merchant_3"), dim) for dim in ("source", "interest")]
@@ -325,7 +329,8 @@ COMBINED_BREAKDOWN_CASES = ([(case("main"), dim) for dim in AUDIENCE_DIMS]
 TGI_CASES = ([(case("main"), dim) for dim in ("gender", "age_band", "interest")]
              + [(case("jan1", W7D, (E.SMALL, E.FANS_ONLY)), dim) for dim in ("age_band", "interest")]
              + [(case("all", W7D, (E.SMALL,), "inf_4_6_merchant_1_2"), "source"),
-                (case("main", W7D, (), "merchant_1"), "city_tier")])
+                (case("main", W7D, (), "merchant_1"), "city_tier"),
+                (case("dec31", W7D, (E.HEAD,)), "age_band"), (case("empty", W7D, (E.HEAD, E.PLAIN)), "province")])
 HOURS_CASES = ([case(p) for p in ("all", "main", "empty")]
                + [case("main", W7D, (E.HEAD,)), case("all", W7D, (), "merchant_1"),
                   case("all", W7D, (E.PLAIN, E.SMALL), "inf_4_6_merchant_1_2")])
@@ -416,6 +421,26 @@ def test_audience_tgi_of_one_influencer_counts_its_whole_category(tiny_demo: Pat
     expected = ref_audience_tgi(t, c, dim)
     assert len(expected) > 1 and (expected["category_fans"] > expected["fans"]).all()
     assert_same(metrics.audience_tgi(ds, with_dim(c, dim)), expected, ["influencer_id", "bucket"])
+
+
+@pytest.mark.parametrize("dim", ["gender", "province", "interest"])
+def test_a_bucket_whose_fans_all_left_has_no_row(minimal_dataset: Path, dim: str) -> None:
+    """Influencer 1's only fan of unknown profile (the minimal dataset's fan 11) followed on 2 March and, here, left on
+    the 4th: at the end of the 5th that bucket held fans before but holds none now, so neither the TGI (its category
+    baseline) nor the profile of every influencer as one audience (both summed from day rows) has a row for it."""
+    fans = pq.read_table(minimal_dataset / "fans.parquet")
+    left = pa.array([None, dt.datetime(2026, 3, 4, 12), None], fans.schema.field("unfollowed_at").type)
+    pq.write_table(fans.set_column(fans.schema.get_field_index("unfollowed_at"), "unfollowed_at", left),
+                   minimal_dataset / "fans.parquet")
+    ds, t = dataset.open_dataset(minimal_dataset), E.load(minimal_dataset)
+    c = Case(Period(dt.date(2026, 3, 1), dt.date(2026, 3, 5)), W7D, (1,))
+    tgi = metrics.audience_tgi(ds, with_dim(c, dim))
+    assert tgi["bucket"].tolist() == ["beauty" if dim == "interest" else "f" if dim == "gender" else "广东"]
+    assert_same(tgi, ref_audience_tgi(t, c, dim), ["influencer_id", "bucket"])
+    everyone = Case(c.p, W7D, ())
+    combined = metrics.audience_breakdown(ds, metrics.as_one_audience(with_dim(everyone, dim)))
+    assert "unknown" not in combined["bucket"].tolist()
+    assert_same(combined, ref_audience_breakdown_combined(t, everyone, dim), ["bucket"])
 
 
 @pytest.mark.parametrize("c", HOURS_CASES, ids=case_id)
@@ -805,6 +830,37 @@ def test_fan_follows_is_every_follow_in_influencer_order(edge: dataset.Dataset, 
     for _, times in keyed.groupby("influencer_id", sort=False)["followed_at"]:
         present = times.dropna()
         assert present.is_monotonic_increasing and times.iloc[: len(present)].notna().all()
+
+
+def test_profile_days_sum_to_the_fans_of_each_category_and_bucket_at_every_midnight(edge: dataset.Dataset,
+                                                                                   tables: Tables) -> None:
+    """profile_days (what the combined profile of every influencer and the TGI baselines read): per category and
+    bucket, the fans of the days up to a midnight are the fans at it (is_fan_at), along a one-bucket dimension with
+    'unknown' for null, birth years for age bands, and interest once per distinct tag; at every midnight holding a
+    follow or an unfollow, and every fifth from before the first follow to after the last unfollow; days whose
+    changes cancel out have no row."""
+    f = tables["fans"].merge(tables["influencers"][["influencer_id", "category"]], on="influencer_id", how="left")
+    moments = pd.concat([f["followed_at"], f["unfollowed_at"]]).dropna()
+    day = pd.Timedelta(days=1)
+    at_midnight = moments[moments == moments.dt.floor("D")]
+    assert len(at_midnight), "the edge data should hold a follow or unfollow at midnight"
+    days = pd.date_range(moments.min().floor("D") - day, moments.max().ceil("D") + day)[::5].union(at_midnight)
+    rows = prepared(edge, "select category, dim, bucket, day, fans from profile_days")
+    got = pd.DataFrame(rows, columns=["category", "dim", "bucket", "day", "fans"])
+    assert (got["fans"] != 0).all()
+    tags = f.assign(bucket=[sorted({x for x in (v if v is not None else []) if x is not None}) or ["unknown"]
+                            for v in f["interests"]]).explode("bucket")
+    profiles = {"interest": tags,
+                "birth_year": f.assign(bucket=f["birth_year"].astype("string").fillna("unknown")),
+                "province": f.assign(bucket=f["province"].fillna("unknown"))}
+    for t in days:
+        upto = got[got["day"] <= t]
+        for dim, frame in profiles.items():
+            fan = ((frame["followed_at"] <= t) & (frame["unfollowed_at"].isna() | (frame["unfollowed_at"] > t)))
+            want = frame[fan.fillna(False).to_numpy(dtype=bool)].groupby(["category", "bucket"]).size()
+            mine = upto[upto["dim"] == dim]
+            have = mine.groupby(["category", "bucket"])["fans"].sum()
+            assert have[have != 0].sort_index().to_dict() == want.sort_index().to_dict(), (t, dim)
 
 
 def test_repeat_follows_are_the_pairs_followed_more_than_once(edge: dataset.Dataset, tables: Tables) -> None:
