@@ -61,18 +61,23 @@ interest as (
 ),
 -- Each influencer's fans at the end: every one falls in exactly one gender bucket ('unknown' for null), so the
 -- gender set's counts add up to them (fans_at_end is then read once, not materialised for a second pass).
--- Every influencer as one audience: the fans at $to by bucket are the sums of the days up to it, age bands taken from
--- the birth years at $to (buckets of no fan at $to have no row, as above).
+-- Every influencer as one audience: the fans at $to by bucket are the sums of the days up to it, then age bands taken
+-- from the birth years at $to (buckets of no fan at $to have no row, as above).
+everyone_at_end as (
+    select d.dim, d.bucket, sum(d.fans) as fans
+    from profile_days d
+    where everyone_as_one($combine, $influencers, $viewer_influencers, $viewer_merchants)
+      and d.day <= $to
+    group by d.dim, d.bucket
+),
 everyone as (
     select cast(null as bigint) as influencer_id, dim, bucket, cast(sum(fans) as bigint) as fans
-    from (select case when d.dim = 'birth_year' then 'age_band' else d.dim end as dim,
-                 case when d.dim = 'birth_year'
-                      then coalesce(age_band(try_cast(d.bucket as integer), $to), 'unknown')
-                      else d.bucket end as bucket,
-                 d.fans
-          from profile_days d
-          where everyone_as_one($combine, $influencers, $viewer_influencers, $viewer_merchants)
-            and d.day <= $to)
+    from (select case when e.dim = 'birth_year' then 'age_band' else e.dim end as dim,
+                 case when e.dim = 'birth_year'
+                      then coalesce(age_band(try_cast(e.bucket as integer), $to), 'unknown')
+                      else e.bucket end as bucket,
+                 e.fans
+          from everyone_at_end e)
     group by dim, bucket
     having sum(fans) > 0
 ),

@@ -51,11 +51,12 @@ own as (
 -- The fans at $to of every influencer of the picked influencers' categories, by bucket of $dim (age bands from
 -- birth years at $to); the audience of a category is its fans by gender (every fan in one gender bucket).
 category_days as (
-    select d.category, d.dim, d.bucket, d.fans
+    select d.category, d.dim, d.bucket, sum(d.fans) as fans
     from profile_days d
     semi join (select distinct category from picked) c on c.category = d.category
     where d.day <= $to
       and d.dim in ('gender', case $dim when 'age_band' then 'birth_year' else $dim end)
+    group by d.category, d.dim, d.bucket
 ),
 category_buckets as (
     select category, bucket, cast(sum(fans) as bigint) as fans
