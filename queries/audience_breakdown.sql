@@ -20,33 +20,32 @@ with fans_at_end as (
       and chosen(f.influencer_id, $influencers)
       and visible_account(f.influencer_id, $viewer_influencers, $viewer_merchants)
 ),
-profiles as (
-    select f.influencer_id,
-           fan_bucket('gender', f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source, $to) as gender,
-           fan_bucket('age_band', f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source, $to)
-               as age_band,
-           fan_bucket('province', f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source, $to)
-               as province,
-           fan_bucket('city_tier', f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source, $to)
-               as city_tier,
-           fan_bucket('device', f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source, $to) as device,
-           fan_bucket('source', f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source, $to) as source
-    from fans_at_end f
-),
--- One bucket per fan: one grouping set per dimension; the set's own column is the only non-null bucket.
-single as (
+-- One grouping set per dimension, of the raw values (grouping() names the set's column), so no value is computed per
+-- follow: each set's values become buckets afterwards, on its few groups (age bands of birth years at $to, 'unknown'
+-- for null, summed again where a value maps to an existing bucket).
+grouped as (
     select influencer_id,
            case when grouping(gender) = 0 then 'gender'
-                when grouping(age_band) = 0 then 'age_band'
+                when grouping(birth_year) = 0 then 'age_band'
                 when grouping(province) = 0 then 'province'
                 when grouping(city_tier) = 0 then 'city_tier'
                 when grouping(device) = 0 then 'device'
                 else 'source' end as dim,
-           coalesce(gender, age_band, province, city_tier, device, source) as bucket,
+           case when grouping(gender) = 0 then gender
+                when grouping(birth_year) = 0 then age_band(birth_year, $to)
+                when grouping(province) = 0 then province
+                when grouping(city_tier) = 0 then cast(city_tier as varchar)
+                when grouping(device) = 0 then device
+                else source end as value,
            count(*) as fans
-    from profiles
-    group by grouping sets ((influencer_id, gender), (influencer_id, age_band), (influencer_id, province),
+    from fans_at_end
+    group by grouping sets ((influencer_id, gender), (influencer_id, birth_year), (influencer_id, province),
                             (influencer_id, city_tier), (influencer_id, device), (influencer_id, source))
+),
+single as (
+    select influencer_id, dim, coalesce(value, 'unknown') as bucket, cast(sum(fans) as bigint) as fans
+    from grouped
+    group by influencer_id, dim, coalesce(value, 'unknown')
 ),
 -- Interest: the follows' tags as prepared once per connection (fan_interests, _prepare.sql), same fans as above.
 interest as (
