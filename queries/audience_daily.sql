@@ -14,17 +14,29 @@ with picked as (
     where chosen(i.influencer_id, $influencers)
       and visible_account(i.influencer_id, $viewer_influencers, $viewer_merchants)
 ),
+-- With $combine the chosen influencers are one audience from here on: their day rows are summed under one null id
+-- before the running sums, so the window runs over the days, not the influencers × days.
+keys as (
+    select distinct case when $combine then null else influencer_id end as influencer_id from picked
+),
 days as (
     select k.influencer_id, cast(d as timestamp) as day
-    from picked k, generate_series($from, $to - interval 1 day, interval 1 day) g(d)
+    from keys k, generate_series($from, $to - interval 1 day, interval 1 day) g(d)
 ),
 -- The follows by day, prepared (follow_days, _prepare.sql): $from and $to are midnights (a period is whole local
 -- days), so the fans at a day's end are the fans_in − fans_out of the days up to its boundary.
 counts as (
-    select fd.*
+    select case when $combine then null else fd.influencer_id end as influencer_id, fd.day,
+           cast(sum(fd.fans_in) as bigint) as fans_in, cast(sum(fd.fans_out) as bigint) as fans_out,
+           cast(sum(fd.new_fans) as bigint) as new_fans, cast(sum(fd.new_organic) as bigint) as new_organic,
+           cast(sum(fd.new_fan_headline) as bigint) as new_fan_headline,
+           cast(sum(fd.new_passerby_to_fan) as bigint) as new_passerby_to_fan,
+           cast(sum(fd.new_account_recommend) as bigint) as new_account_recommend,
+           cast(sum(fd.lost_fans) as bigint) as lost_fans
     from follow_days fd
     join picked using (influencer_id)
     where fd.day <= $to
+    group by all
 ),
 fans_at_start as (
     select influencer_id, sum(fans_in - fans_out) as fans from counts where day <= $from group by influencer_id
@@ -54,10 +66,10 @@ per_influencer as (
            coalesce(n.new_fans, 0) - coalesce(n.new_organic, 0) - coalesce(n.new_fan_headline, 0)
              - coalesce(n.new_passerby_to_fan, 0) - coalesce(n.new_account_recommend, 0) as new_other
     from days d
-    left join fans_at_start s on s.influencer_id = d.influencer_id
-    left join step_days sd on sd.influencer_id = d.influencer_id and sd.day = d.day
-    left join new_days n on n.influencer_id = d.influencer_id and n.day = d.day
-    left join lost_days l on l.influencer_id = d.influencer_id and l.day = d.day
+    left join fans_at_start s on s.influencer_id is not distinct from d.influencer_id
+    left join step_days sd on sd.influencer_id is not distinct from d.influencer_id and sd.day = d.day
+    left join new_days n on n.influencer_id is not distinct from d.influencer_id and n.day = d.day
+    left join lost_days l on l.influencer_id is not distinct from d.influencer_id and l.day = d.day
 )
 select * from per_influencer where not $combine
 union all
