@@ -31,7 +31,7 @@ attributed as (
 ),
 paid_clicks as (
     select c.campaign_id, count(*) as paid_clicks
-    from clicks c join picked k using (campaign_id)
+    from click_facts c join picked k using (campaign_id)
     where c.clicked_at < $to and visible_product(c.product_id, $viewer_merchants)
     group by 1
 ),

@@ -6,7 +6,7 @@
 --   the clicks on its own products only.
 select cp.campaign_id, cp.product, cp.buyer_merchant_id, cp.start_at, cp.end_at,
        cast(cp.spend as decimal(18, 2)) as spend, cp.impressions,
-       (select count(*) from clicks c
+       (select count(*) from click_facts c
         where c.campaign_id = cp.campaign_id and visible_product(c.product_id, $viewer_merchants)) as paid_clicks
 from campaigns cp
 where cp.post_id = $post
