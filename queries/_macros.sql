@@ -12,13 +12,16 @@ create or replace macro visible_product(pid, scope) as
                              where scope is not null and list_contains(scope, p.merchant_id));
 
 -- An influencer a viewer may see: in its influencer scope and, for a merchant, one whose posts moved
--- the merchant's products. The subquery repeats `merchant_scope is not null`: DuckDB does not fold the
--- parameter: without it every query joined all clicks to posts for a null scope (influencer_list 4x slower).
+-- the merchant's products: the authors of clicked posts by product (click_extremes, _prepare.sql: ~1.3 M rows in
+-- memory at the large scale, instead of every click joined to its post). The subquery repeats `merchant_scope is not
+-- null`: DuckDB does not fold the parameter: without it every query read the clicks for a null scope (influencer_list
+-- 4x slower).
 create or replace macro visible_account(id, influencer_scope, merchant_scope) as
     visible_influencer(id, influencer_scope)
     and (merchant_scope is null or id in (
-        select p.influencer_id from clicks c join posts p on p.post_id = c.post_id
-        where merchant_scope is not null and visible_product(c.product_id, merchant_scope)));
+        select x.influencer_id from click_extremes x
+        where merchant_scope is not null and x.influencer_id is not null
+          and visible_product(x.product_id, merchant_scope)));
 
 -- The optional influencer filter of every screen: an empty list means all.
 create or replace macro chosen(id, ids) as
