@@ -247,6 +247,16 @@ group by influencer_id, fan_id
 having count(*) >= 2
 order by influencer_id, fan_id;
 
+-- The dimension of a row of one grouping set per one-bucket profile dimension (profile_days, audience_breakdown), from
+-- the grouping() of its columns: the one grouped; birth_year stands for the age bands.
+create or replace macro profile_dim(g_gender, g_birth_year, g_province, g_city_tier, g_device) as
+    case when g_gender = 0 then 'gender'
+         when g_birth_year = 0 then 'birth_year'
+         when g_province = 0 then 'province'
+         when g_city_tier = 0 then 'city_tier'
+         when g_device = 0 then 'device'
+         else 'source' end;
+
 -- The follows counted by their influencer's category, profile bucket and local day, for the two figures that need the
 -- fans of many influencers at a period end along a dimension: every influencer's fans as one audience
 -- (audience_breakdown with none chosen, for a viewer who sees them all) and the category baselines of TGI
@@ -285,12 +295,8 @@ with marks as (
 ), counted as (
     -- one grouping set per dimension: every bucket column is non-null, so the grouped one is the only non-null
     select category, day,
-           case when grouping(gender) = 0 then 'gender'
-                when grouping(birth_year) = 0 then 'birth_year'
-                when grouping(province) = 0 then 'province'
-                when grouping(city_tier) = 0 then 'city_tier'
-                when grouping(device) = 0 then 'device'
-                else 'source' end as dim,
+           profile_dim(grouping(gender), grouping(birth_year), grouping(province), grouping(city_tier),
+                       grouping(device)) as dim,
            coalesce(gender, birth_year, province, city_tier, device, source) as bucket,
            sum(change) as fans
     from profiled

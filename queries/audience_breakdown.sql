@@ -25,12 +25,8 @@ with fans_at_end as (
 -- for null, summed again where a value maps to an existing bucket).
 grouped as (
     select influencer_id,
-           case when grouping(gender) = 0 then 'gender'
-                when grouping(birth_year) = 0 then 'age_band'
-                when grouping(province) = 0 then 'province'
-                when grouping(city_tier) = 0 then 'city_tier'
-                when grouping(device) = 0 then 'device'
-                else 'source' end as dim,
+           replace(profile_dim(grouping(gender), grouping(birth_year), grouping(province), grouping(city_tier),
+                               grouping(device)), 'birth_year', 'age_band') as dim,
            case when grouping(gender) = 0 then gender
                 when grouping(birth_year) = 0 then age_band(birth_year, $to)
                 when grouping(province) = 0 then province
