@@ -144,13 +144,13 @@ create or replace macro picked_posts(period_start, period_end, ids, influencer_s
     select p.post_id, p.influencer_id, p.posted_at, p.content_type, p.title,
            coalesce(p.category, i.category) as category,
            p.impressions, p.reads, p.reposts + p.comments + p.likes as interactions
-    from posts p
+    from influencer_posts p
     left join influencers i on i.influencer_id = p.influencer_id
     where p.posted_at >= period_start and p.posted_at < period_end
       and chosen(p.influencer_id, ids)
       and visible_influencer(p.influencer_id, influencer_scope)
       and (merchant_scope is null or p.post_id in (
-          select lp.post_id from (select post_id, unnest(product_ids) as product_id from posts) lp
+          select lp.post_id from (select post_id, unnest(product_ids) as product_id from influencer_posts) lp
           where merchant_scope is not null and visible_product(lp.product_id, merchant_scope)));
 
 -- Post figures (METRICS.md, post figures): the picked posts (picked_posts) with their clicks and attributed

@@ -4,7 +4,7 @@
 --         $viewer_influencers BIGINT[] / $viewer_merchants BIGINT[] (null = all; a merchant sees what it bought)
 -- columns: campaign_id, influencer_name, post_title, buyer_merchant_id, buyer_name, spend, net_gmv, commission
 -- net_gmv: net amount (refunds excluded) of the orders attributed through the campaign's paid clicks, wherever those
---   clicks were (a paid click on a post missing from posts counts, as it does in paid_clicks).
+--   clicks were (a paid click on a post missing from influencer_posts counts, as it does in paid_clicks).
 -- commission (METRICS.md): Σ net amount × the product's commission_rate over those orders; null without a products
 --   export; an order of a product missing from products adds nothing. buyer_name needs the merchants export.
 -- A merchant viewer counts orders of its own products only.
@@ -34,7 +34,7 @@ select k.campaign_id, i.name as influencer_name, p.title as post_title, k.buyer_
             then round(coalesce(po.commission, 0), 2) end as commission
 from picked k
 left join influencers i on i.influencer_id = k.influencer_id
-left join posts p on p.post_id = k.post_id
+left join influencer_posts p on p.post_id = k.post_id
 left join merchants m on m.merchant_id = k.buyer_merchant_id
 left join paid_orders po using (campaign_id)
 order by k.start_at, k.campaign_id

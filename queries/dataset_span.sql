@@ -10,7 +10,7 @@
 -- likewise (follow_days).
 with activity as (
     select min(p.posted_at) as first_at, max(p.posted_at) as last_at
-    from posts p
+    from influencer_posts p
     where visible_account(p.influencer_id, $viewer_influencers, $viewer_merchants)
     union all
     select min(x.first_at), max(x.last_at)

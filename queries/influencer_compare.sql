@@ -66,10 +66,10 @@ movers as (
 ),
 linking_posts as (
     select p.influencer_id, count(*) as posts
-    from posts p
+    from influencer_posts p
     where p.posted_at >= $from and p.posted_at < $to
       and p.post_id in (select lp.post_id
-                        from (select post_id, unnest(product_ids) as product_id from posts) lp
+                        from (select post_id, unnest(product_ids) as product_id from influencer_posts) lp
                         join merchant_products mp on mp.product_id = lp.product_id)
     group by p.influencer_id
 ),

@@ -7,7 +7,7 @@
 -- No rows when the post does not exist or the viewer may not see it (a merchant: a post not linking its products).
 with the_post as (
     select p.post_id, p.influencer_id, p.posted_at
-    from posts p
+    from influencer_posts p
     where p.post_id = $post
       and visible_influencer(p.influencer_id, $viewer_influencers)
       and posted_at < $to
@@ -15,7 +15,7 @@ with the_post as (
       -- (the subquery repeats `$viewer_merchants is not null`: DuckDB does not fold the parameter, and without it
       -- every post's products were unnested for a null scope)
       and ($viewer_merchants is null or p.post_id in (
-          select lp.post_id from (select post_id, unnest(product_ids) as product_id from posts) lp
+          select lp.post_id from (select post_id, unnest(product_ids) as product_id from influencer_posts) lp
           where $viewer_merchants is not null and visible_product(lp.product_id, $viewer_merchants)))
 ),
 hours as (

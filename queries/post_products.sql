@@ -7,7 +7,7 @@
 -- title, price and commission need the optional products export (null without it).
 with the_post as (
     select p.post_id, p.influencer_id, p.product_ids
-    from posts p
+    from influencer_posts p
     where p.post_id = $post
       and visible_influencer(p.influencer_id, $viewer_influencers)
 ),

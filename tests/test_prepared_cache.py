@@ -30,9 +30,9 @@ OTHER = Filters(Period(*E.PERIODS["all"]), influencers=(1, 2), window=E.WINDOWS[
                 extra=(("post", 102), ("campaign", 1)))
 VIEWS = [(MAIN, EVERYONE), (MAIN, Viewer(merchants=(1, 2))), (OTHER, EVERYONE), (OTHER, Viewer(influencers=(1,)))]
 # The tables queries/_prepare.sql makes, in its order.
-PREPARED = ["fan_follows", "fan_spans", "click_facts", "click_extremes", "order_last_click", "fan_interests",
-            "click_runs", "active_spans", "busy_minutes", "burst_follows", "follow_days", "repeat_follows",
-            "profile_days"]
+PREPARED = ["influencer_posts", "fan_follows", "fan_spans", "click_facts", "click_extremes", "order_last_click",
+            "fan_interests", "click_runs", "active_spans", "busy_minutes", "burst_follows", "follow_days",
+            "repeat_follows", "profile_days"]
 
 
 @pytest.fixture

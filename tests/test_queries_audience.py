@@ -804,13 +804,16 @@ def test_follow_days_sum_to_the_fans_at_every_midnight_and_the_follows_of_every_
         assert during["lost_fans"][during["lost_fans"] > 0].to_dict() == gone.groupby("influencer_id").size().to_dict()
 
 
-def test_fan_follows_is_every_follow_in_influencer_order(edge: dataset.Dataset, tables: Tables) -> None:
-    """fan_follows (what every query reads of the follows): the export's rows, each once, every column as exported,
-    in influencer order (nulls last), then by follow time; so one influencer's follows are contiguous."""
-    columns = ["influencer_id", "fan_id", "followed_at", "unfollowed_at", "gender", "birth_year", "province", "city",
-               "city_tier", "device", "interests", "source"]
-    got = pd.DataFrame(prepared(edge, f"select {', '.join(columns)} from fan_follows"), columns=columns)
-    f = tables["fans"]
+@pytest.mark.parametrize(("table", "export", "time"), [("fan_follows", "fans", "followed_at"),
+                                                      ("influencer_posts", "posts", "posted_at")])
+def test_copies_in_influencer_order_hold_every_row(edge: dataset.Dataset, tables: Tables, table: str, export: str,
+                                                   time: str) -> None:
+    """fan_follows and influencer_posts (what every query reads of the follows and the posts): the export's rows,
+    each once, every column as exported, in influencer order (nulls last), then by time; so one influencer's rows
+    are contiguous."""
+    f = tables[export]
+    columns = list(f.columns)
+    got = pd.DataFrame(prepared(edge, f"select {', '.join(columns)} from {table}"), columns=columns)
     assert len(got) == len(f)
 
     def value(v: object) -> object:
@@ -827,7 +830,7 @@ def test_fan_follows_is_every_follow_in_influencer_order(edge: dataset.Dataset, 
     assert ids.notna().iloc[: ids.notna().sum()].all(), "null influencers come last"
     keyed = got[ids.notna()]
     assert keyed["influencer_id"].is_monotonic_increasing
-    for _, times in keyed.groupby("influencer_id", sort=False)["followed_at"]:
+    for _, times in keyed.groupby("influencer_id", sort=False)[time]:
         present = times.dropna()
         assert present.is_monotonic_increasing and times.iloc[: len(present)].notna().all()
 
