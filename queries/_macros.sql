@@ -126,6 +126,12 @@ create or replace macro age_band(birth_year, period_end) as
         else '50+'
     end;
 
+-- A bucket of profile_days (_prepare.sql) as a profile at period_end shows it: its age_band rows hold birth years,
+-- which become the bands reached in the period end's year ('unknown' for none).
+create or replace macro profile_bucket(dim, bucket, period_end) as
+    case when dim = 'age_band' then coalesce(age_band(try_cast(bucket as integer), period_end), 'unknown')
+         else bucket end;
+
 -- The bucket a follow falls in along a profile dimension other than interest, 'unknown' for null. Along
 -- interest a fan counts once per distinct tag: interest_tags and the table fan_interests (_prepare.sql).
 create or replace macro fan_bucket(dim, gender, birth_year, province, city_tier, device, source, period_end) as

@@ -228,9 +228,11 @@ with marks as (
     union all
     select influencer_id, ceil_day(unfollowed_at), 0, 1, null, 0, 0 from fan_follows where unfollowed_at is not null
     union all
-    select influencer_id, date_trunc('day', followed_at), 0, 0, source, 1, 0 from fan_follows where followed_at is not null
+    select influencer_id, date_trunc('day', followed_at), 0, 0, source, 1, 0
+    from fan_follows where followed_at is not null
     union all
-    select influencer_id, date_trunc('day', unfollowed_at), 0, 0, null, 0, 1 from fan_follows where unfollowed_at is not null
+    select influencer_id, date_trunc('day', unfollowed_at), 0, 0, null, 0, 1
+    from fan_follows where unfollowed_at is not null
 )
 select influencer_id, day,
        cast(sum(fans_in) as bigint) as fans_in,
@@ -257,10 +259,10 @@ having count(*) >= 2
 order by influencer_id, fan_id;
 
 -- The dimension of a row of one grouping set per one-bucket profile dimension (profile_days, audience_breakdown), from
--- the grouping() of its columns: the one grouped; birth_year stands for the age bands.
+-- the grouping() of its columns: the one grouped (birth years are grouped for the age bands).
 create or replace macro profile_dim(g_gender, g_birth_year, g_province, g_city_tier, g_device) as
     case when g_gender = 0 then 'gender'
-         when g_birth_year = 0 then 'birth_year'
+         when g_birth_year = 0 then 'age_band'
          when g_province = 0 then 'province'
          when g_city_tier = 0 then 'city_tier'
          when g_device = 0 then 'device'
@@ -271,11 +273,11 @@ create or replace macro profile_dim(g_gender, g_birth_year, g_province, g_city_t
 -- (audience_breakdown with none chosen, for a viewer who sees them all) and the category baselines of TGI
 -- (audience_tgi). As in follow_days, a period end t is a midnight, and the fans at t in a bucket are the sum of `fans`
 -- over days <= t: +1 on a follow's first day boundary at or after it (ceil_day), −1 on its unfollow's. dim is one of
--- audience_breakdown's dimensions with its bucket ('unknown' for null), except that birth_year stands for age_band (the
--- band depends on the period end's year); interest counts a follow once per tag (fan_interests). The category is
--- null for an influencer missing from the influencers table (its follows count in the audience of every influencer,
--- never in a category's). Days whose changes cancel out are left out. ~N rows at the large scale instead of 21 M
--- follows.
+-- audience_breakdown's dimensions with its bucket ('unknown' for null), except that the age_band rows hold birth years
+-- (the band depends on the period end's year: profile_bucket, _macros.sql); interest counts a follow once per tag
+-- (fan_interests). The category is null for an influencer missing from the influencers table (its follows count in the
+-- audience of every influencer, never in a category's). Days whose changes cancel out are left out. 1.8 M rows at the
+-- large scale instead of 21 M follows.
 create or replace table profile_days as
 with marks as (
     select f.influencer_id, ceil_day(f.followed_at) as day, 1 as change, f.gender, f.birth_year, f.province,

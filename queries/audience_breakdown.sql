@@ -10,8 +10,8 @@
 -- For interest a fan counts once per tag and share is the share of fans carrying the tag; otherwise
 -- shares sum to 1 per influencer. Combined, share is of the summed audience: follow relations add up (a user
 -- following two chosen influencers counts twice, as fans_end everywhere). All dimensions come from one scan of
--- the follows (a screen draws seven); every influencer as one audience, for a viewer who sees them all (everyone_as_one),
--- from the sums of profile_days (_prepare.sql) instead.
+-- the follows (a screen draws seven); every influencer as one audience, for a viewer who sees them all
+-- (everyone_as_one), from the sums of profile_days (_prepare.sql) instead.
 with fans_at_end as (
     select f.influencer_id, f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source
     from fan_follows f
@@ -25,8 +25,8 @@ with fans_at_end as (
 -- for null, summed again where a value maps to an existing bucket).
 grouped as (
     select influencer_id,
-           replace(profile_dim(grouping(gender), grouping(birth_year), grouping(province), grouping(city_tier),
-                               grouping(device)), 'birth_year', 'age_band') as dim,
+           profile_dim(grouping(gender), grouping(birth_year), grouping(province), grouping(city_tier),
+                       grouping(device)) as dim,
            case when grouping(gender) = 0 then gender
                 when grouping(birth_year) = 0 then age_band(birth_year, $to)
                 when grouping(province) = 0 then province
@@ -54,8 +54,6 @@ interest as (
       and visible_account(t.influencer_id, $viewer_influencers, $viewer_merchants)
     group by t.influencer_id, t.tag
 ),
--- Each influencer's fans at the end: every one falls in exactly one gender bucket ('unknown' for null), so the
--- gender set's counts add up to them (fans_at_end is then read once, not materialised for a second pass).
 -- Every influencer as one audience: the fans at $to by bucket are the sums of the days up to it, then age bands taken
 -- from the birth years at $to (buckets of no fan at $to have no row, as above).
 everyone_at_end as (
@@ -66,16 +64,14 @@ everyone_at_end as (
     group by d.dim, d.bucket
 ),
 everyone as (
-    select cast(null as bigint) as influencer_id, dim, bucket, cast(sum(fans) as bigint) as fans
-    from (select case when e.dim = 'birth_year' then 'age_band' else e.dim end as dim,
-                 case when e.dim = 'birth_year'
-                      then coalesce(age_band(try_cast(e.bucket as integer), $to), 'unknown')
-                      else e.bucket end as bucket,
-                 e.fans
-          from everyone_at_end e)
-    group by dim, bucket
-    having sum(fans) > 0
+    select cast(null as bigint) as influencer_id, e.dim, profile_bucket(e.dim, e.bucket, $to) as bucket,
+           cast(sum(e.fans) as bigint) as fans
+    from everyone_at_end e
+    group by e.dim, profile_bucket(e.dim, e.bucket, $to)
+    having sum(e.fans) > 0
 ),
+-- Each influencer's fans at the end: every one falls in exactly one gender bucket ('unknown' for null), so the
+-- gender set's counts add up to them (fans_at_end is then read once, not materialised for a second pass).
 sized as (
     select influencer_id, cast(sum(fans) as bigint) as audience from single where dim = 'gender' group by influencer_id
     union all

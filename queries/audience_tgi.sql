@@ -55,20 +55,15 @@ category_days as (
     from profile_days d
     semi join (select distinct category from picked) c on c.category = d.category
     where d.day <= $to
-      and d.dim in ('gender', case $dim when 'age_band' then 'birth_year' else $dim end)
+      and d.dim in ('gender', $dim)
     group by d.category, d.dim, d.bucket
 ),
 category_buckets as (
-    select category, bucket, cast(sum(fans) as bigint) as fans
-    from (select d.category,
-                 case when d.dim = 'birth_year'
-                      then coalesce(age_band(try_cast(d.bucket as integer), $to), 'unknown')
-                      else d.bucket end as bucket,
-                 d.fans
-          from category_days d
-          where d.dim = case $dim when 'age_band' then 'birth_year' else $dim end)
-    group by category, bucket
-    having sum(fans) > 0
+    select d.category, profile_bucket(d.dim, d.bucket, $to) as bucket, cast(sum(d.fans) as bigint) as fans
+    from category_days d
+    where d.dim = $dim
+    group by d.category, profile_bucket(d.dim, d.bucket, $to)
+    having sum(d.fans) > 0
 ),
 category_size as (
     select category, sum(fans) as audience from category_days where dim = 'gender' group by category

@@ -854,7 +854,7 @@ def test_profile_days_sum_to_the_fans_of_each_category_and_bucket_at_every_midni
     tags = f.assign(bucket=[sorted({x for x in (v if v is not None else []) if x is not None}) or ["unknown"]
                             for v in f["interests"]]).explode("bucket")
     profiles = {"interest": tags,
-                "birth_year": f.assign(bucket=f["birth_year"].astype("string").fillna("unknown")),
+                "age_band": f.assign(bucket=f["birth_year"].astype("string").fillna("unknown")),
                 "province": f.assign(bucket=f["province"].fillna("unknown"))}
     for t in days:
         upto = got[got["day"] <= t]
