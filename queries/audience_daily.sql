@@ -52,7 +52,7 @@ new_days as (
 lost_days as (
     select influencer_id, day, lost_fans from counts where day >= $from and day < $to and lost_fans > 0
 ),
-per_influencer as (
+daily as (
     select d.influencer_id, d.day,
            coalesce(n.new_fans, 0) as new_fans,
            coalesce(l.lost_fans, 0) as lost_fans,
@@ -71,16 +71,5 @@ per_influencer as (
     left join new_days n on n.influencer_id is not distinct from d.influencer_id and n.day = d.day
     left join lost_days l on l.influencer_id is not distinct from d.influencer_id and l.day = d.day
 )
-select * from per_influencer where not $combine
-union all
-select cast(null as bigint) as influencer_id, day,
-       cast(sum(new_fans) as bigint) as new_fans, cast(sum(lost_fans) as bigint) as lost_fans,
-       cast(sum(net_fans) as bigint) as net_fans, cast(sum(fans_end) as bigint) as fans_end,
-       cast(sum(new_organic) as bigint) as new_organic, cast(sum(new_fan_headline) as bigint) as new_fan_headline,
-       cast(sum(new_passerby_to_fan) as bigint) as new_passerby_to_fan,
-       cast(sum(new_account_recommend) as bigint) as new_account_recommend,
-       cast(sum(new_other) as bigint) as new_other
-from per_influencer
-where $combine
-group by day
+select * from daily
 order by influencer_id, day
