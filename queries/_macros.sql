@@ -56,8 +56,10 @@ group by influencer_id;
 -- With `ids` (influencer ids; default [] = every order) only the orders whose latest click is on a post of one of
 -- them: a filter on the prepared column, which order_last_click's order by influencer lets skip whole row groups,
 -- where a filter on the attributed influencer_id below (a CASE) reads every order. Attributed to one of them or
--- not attributed at all: callers that want the attributed ones test influencer_id as before.
-create or replace macro attributed_orders(win, ids := []) as table
+-- not attributed at all: callers that want the attributed ones test influencer_id as before. With `post` (a post id;
+-- default null = every order) only the orders whose latest click is on that post, for the same reason: a filter on the
+-- prepared column reads one column of every order, where a join on the attributed post_id computes every column.
+create or replace macro attributed_orders(win, ids := [], post := null) as table
 select lc.order_id, lc.ordered_at, lc.user_id, lc.product_id, lc.quantity, lc.amount, lc.status,
        lc.refunded_at,
        lc.status = 'refunded' as refunded,
@@ -70,7 +72,8 @@ select lc.order_id, lc.ordered_at, lc.user_id, lc.product_id, lc.quantity, lc.am
        case when lc.ordered_at - lc.clicked_at <= win then lc.influencer_id end as influencer_id,
        case when lc.ordered_at - lc.clicked_at <= win then lc.from_fan end as from_fan
 from order_last_click lc
-where chosen(lc.influencer_id, ids);
+where chosen(lc.influencer_id, ids)
+  and (post is null or lc.post_id = post);
 
 -- Clicks in [period_start, period_end) on posts of the chosen influencers that the viewer may see
 -- (clicks on posts that do not exist belong to no influencer and are left out).

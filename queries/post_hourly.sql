@@ -34,8 +34,10 @@ click_hours as (
     group by 1
 ),
 order_hours as (
+    -- the orders whose latest click is on the post (attributed_orders' `post`: a filter on the prepared post_id, not
+    -- every order's attribution computed for the join)
     select date_trunc('hour', a.ordered_at) as hour_start, count(*) as orders, sum(a.amount) as gmv
-    from attributed_orders($window) a join the_post tp on tp.post_id = a.post_id
+    from attributed_orders($window, post := $post) a join the_post tp on tp.post_id = a.post_id
     where a.ordered_at < $to and visible_product(a.product_id, $viewer_merchants)
     group by 1
 )

@@ -26,8 +26,10 @@ linked as (
     select product_id from click_figures
 ),
 order_figures as (
+    -- the orders whose latest click is on the post (attributed_orders' `post`: a filter on the prepared post_id, not
+    -- every order's attribution computed for the join)
     select a.product_id, count(*) as orders, sum(a.amount) as gmv, sum(a.net_amount) as net_gmv
-    from attributed_orders($window) a join the_post tp on tp.post_id = a.post_id
+    from attributed_orders($window, post := $post) a join the_post tp on tp.post_id = a.post_id
     where a.ordered_at < $to
     group by 1
 )
