@@ -11,7 +11,7 @@
 -- shares sum to 1 per influencer. Combined, share is of the summed audience: follow relations add up (a user
 -- following two chosen influencers counts twice, as fans_end everywhere). All dimensions come from one scan of
 -- the follows (a screen draws seven); every influencer as one audience, for a viewer who sees them all
--- (everyone_as_one), from the sums of profile_days (_prepare.sql) instead.
+-- (everyone_as_one), from the sums of everyone_profile_days (_prepare.sql) instead.
 with fans_at_end as (
     select f.influencer_id, f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source
     from fan_follows f
@@ -58,7 +58,7 @@ interest as (
 -- from the birth years at $to (buckets of no fan at $to have no row, as above).
 everyone_at_end as (
     select d.dim, d.bucket, sum(d.fans) as fans
-    from profile_days d
+    from everyone_profile_days d
     where everyone_as_one($combine, $influencers, $viewer_influencers, $viewer_merchants)
       and d.day <= $to
     group by d.dim, d.bucket

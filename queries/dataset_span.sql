@@ -7,7 +7,7 @@
 -- attributed to its posts within the longest window (30 days). Clicks and orders are read from the tables
 -- prepared per connection (click_extremes: each influencer's and product's first and last click; order_last_click:
 -- every order once, so the same first and last moments) rather than decoded from the files at each query; follows
--- likewise (follow_days).
+-- likewise (follow_extremes).
 with activity as (
     select min(p.posted_at) as first_at, max(p.posted_at) as last_at
     from influencer_posts p
@@ -29,11 +29,11 @@ with activity as (
       and visible_influencer(a.influencer_id, $viewer_influencers)
       and visible_product(a.product_id, $viewer_merchants)
 ),
--- The local days of the first and last follow: follow_days (_prepare.sql) counts each follow on its own day (new_fans,
--- date_trunc), ~8 M rows at the large scale in memory instead of 21 M follows read from the files.
+-- The local days of the first and last follow: those of each influencer (follow_extremes, _prepare.sql: from
+-- follow_days, which counts each follow on its own day), 10,000 rows at the large scale instead of 21 M follows.
 follows as (
-    select min(d.day) filter (where d.new_fans > 0) as first_at, max(d.day) filter (where d.new_fans > 0) as last_at
-    from follow_days d
+    select min(d.first_day) as first_at, max(d.last_day) as last_at
+    from follow_extremes d
     where visible_account(d.influencer_id, $viewer_influencers, $viewer_merchants)
 )
 select cast(coalesce(min(a.first_at), (select first_at from follows)) as date) as first_day,

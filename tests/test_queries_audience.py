@@ -837,11 +837,11 @@ def test_copies_in_influencer_order_hold_every_row(edge: dataset.Dataset, tables
 
 def test_profile_days_sum_to_the_fans_of_each_category_and_bucket_at_every_midnight(edge: dataset.Dataset,
                                                                                    tables: Tables) -> None:
-    """profile_days (what the combined profile of every influencer and the TGI baselines read): per category and
-    bucket, the fans of the days up to a midnight are the fans at it (is_fan_at), along a one-bucket dimension with
-    'unknown' for null, birth years for age bands, and interest once per distinct tag; at every midnight holding a
-    follow or an unfollow, and every fifth from before the first follow to after the last unfollow; days whose
-    changes cancel out have no row."""
+    """profile_days (what the TGI baselines read) per category and bucket, and everyone_profile_days (the combined
+    profile of every influencer) per bucket: the fans of the days up to a midnight are the fans at it (is_fan_at),
+    along a one-bucket dimension with 'unknown' for null, birth years for age bands, and interest once per distinct
+    tag; at every midnight holding a follow or an unfollow, and every fifth from before the first follow to after the
+    last unfollow; days whose changes cancel out have no row."""
     f = tables["fans"].merge(tables["influencers"][["influencer_id", "category"]], on="influencer_id", how="left")
     moments = pd.concat([f["followed_at"], f["unfollowed_at"]]).dropna()
     day = pd.Timedelta(days=1)
@@ -850,7 +850,10 @@ def test_profile_days_sum_to_the_fans_of_each_category_and_bucket_at_every_midni
     days = pd.date_range(moments.min().floor("D") - day, moments.max().ceil("D") + day)[::5].union(at_midnight)
     rows = prepared(edge, "select category, dim, bucket, day, fans from profile_days")
     got = pd.DataFrame(rows, columns=["category", "dim", "bucket", "day", "fans"])
-    assert (got["fans"] != 0).all()
+    everyone = pd.DataFrame(prepared(edge, "select dim, bucket, day, fans from everyone_profile_days"),
+                            columns=["dim", "bucket", "day", "fans"])
+    assert (got["fans"] != 0).all() and (everyone["fans"] != 0).all()
+    assert not everyone.duplicated(["dim", "bucket", "day"]).any()
     tags = f.assign(bucket=[sorted({x for x in (v if v is not None else []) if x is not None}) or ["unknown"]
                             for v in f["interests"]]).explode("bucket")
     profiles = {"interest": tags,
@@ -864,6 +867,23 @@ def test_profile_days_sum_to_the_fans_of_each_category_and_bucket_at_every_midni
             mine = upto[upto["dim"] == dim]
             have = mine.groupby(["category", "bucket"])["fans"].sum()
             assert have[have != 0].sort_index().to_dict() == want.sort_index().to_dict(), (t, dim)
+            want_all = frame[fan.fillna(False).to_numpy(dtype=bool)].groupby("bucket").size()
+            mine = everyone[(everyone["day"] <= t) & (everyone["dim"] == dim)]
+            have = mine.groupby("bucket")["fans"].sum()
+            assert have[have != 0].sort_index().to_dict() == want_all.sort_index().to_dict(), (t, dim)
+
+
+def test_follow_extremes_are_the_days_of_each_influencers_first_and_last_follow(edge: dataset.Dataset,
+                                                                              tables: Tables) -> None:
+    """follow_extremes (what dataset_span reads): per influencer, the local days of its first and last follow."""
+    f = tables["fans"].dropna(subset=["followed_at"])
+    days = f.assign(day=f["followed_at"].dt.floor("D")).groupby("influencer_id", dropna=False)["day"]
+    days = days.agg(["min", "max"])
+    want = sorted(((None if pd.isna(i) else int(i)), lo.to_pydatetime(), hi.to_pydatetime())
+                  for i, lo, hi in days.itertuples())
+    assert any(lo != hi for _, lo, hi in want)
+    got = prepared(edge, "select influencer_id, first_day, last_day from follow_extremes")
+    assert sorted(got, key=repr) == sorted(want, key=repr)
 
 
 def test_repeat_follows_are_the_pairs_followed_more_than_once(edge: dataset.Dataset, tables: Tables) -> None:
