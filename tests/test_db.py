@@ -128,13 +128,16 @@ def test_reading_outside_the_dataset_folder_fails(edge: dataset.Dataset, outside
     "SET threads = 1", "SET enable_external_access = true", "SET GLOBAL TimeZone = 'UTC'", "SET TimeZone = 'UTC'",
     "SET allowed_directories = ['/']", "RESET allowed_directories", "SET lock_configuration = false",
     "SET memory_limit = '1TB'", "SET max_execution_time = 0", "SET autoload_known_extensions = true",
+    "SET parquet_metadata_cache = false",
     "SET autoinstall_known_extensions = true", "SET allow_community_extensions = true",
 ])
 def test_configuration_is_locked(edge: dataset.Dataset, statement: str) -> None:
     with pytest.raises(duckdb.Error, match="(?i)locked|permission|disabled"):
         sql(edge, statement)
-    [(tz, external)] = sql(edge, "select current_setting('TimeZone'), current_setting('enable_external_access')")
-    assert (tz, external) == (edge.tz, False)
+    [(tz, external, footers)] = sql(edge, "select current_setting('TimeZone'), "
+                                          "current_setting('enable_external_access'), "
+                                          "current_setting('parquet_metadata_cache')")
+    assert (tz, external, footers) == (edge.tz, False, True)  # Parquet footers are kept once read (fast planning)
 
 
 @pytest.mark.parametrize("statement", ["INSTALL httpfs", "FORCE INSTALL httpfs", "LOAD httpfs",
