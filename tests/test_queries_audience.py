@@ -853,6 +853,9 @@ def test_profile_days_sum_to_the_fans_of_each_category_and_bucket_at_every_midni
     everyone = pd.DataFrame(prepared(edge, "select dim, bucket, day, fans from everyone_profile_days"),
                             columns=["dim", "bucket", "day", "fans"])
     assert (got["fans"] != 0).all() and (everyone["fans"] != 0).all()
+    # in category order (nulls last), then by dimension and day: one category's rows are contiguous
+    keys = got.assign(category=got["category"].fillna("\uffff"))[["category", "dim", "day"]]
+    assert keys.apply(tuple, axis=1).is_monotonic_increasing
     assert not everyone.duplicated(["dim", "bucket", "day"]).any()
     tags = f.assign(bucket=[sorted({x for x in (v if v is not None else []) if x is not None}) or ["unknown"]
                             for v in f["interests"]]).explode("bucket")
