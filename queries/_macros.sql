@@ -32,21 +32,51 @@ create or replace macro chosen(id, ids) as
 create or replace macro everyone_as_one(combine, ids, influencer_scope, merchant_scope) as
     combine and len(ids) = 0 and influencer_scope is null and merchant_scope is null;
 
--- The fan figures of a period per influencer, from the follows counted by day (follow_days, _prepare.sql): a period
--- is whole local days (METRICS.md), so its bounds are midnights and the fans at either are the fans_in − fans_out of
--- the days up to it; new and lost fans are those of the days in [period_start, period_end). Follows without an
--- influencer make a row of their own (influencer_id null). `ids` (empty = all) keeps the chosen influencers before
--- the sums: a join on the result would sum every influencer's days first.
+-- The part of a row of period_fans' union below in a sum up to `bound` (a midnight): a month start's figure when it is
+-- the bound's month start, or the last one before it (one such row per influencer, or none before the first); a day's
+-- change when the day lies after the bound's month start and at or before the bound (`upto`, for the fans) or in
+-- [month start, bound) (for new and lost fans, which count the days before a month start).
+create or replace macro upto_bound(month, last, figure, day, change, bound, upto) as
+    case when month = date_trunc('month', bound) or last and month < date_trunc('month', bound) then figure
+         when upto and day > date_trunc('month', bound) and day <= bound then change
+         when not upto and day >= date_trunc('month', bound) and day < bound then change
+         else 0 end;
+
+-- The fan figures of a period per influencer, from the follows counted by day: a period is whole local days
+-- (METRICS.md), so its bounds are midnights and the fans at either are the fans_in − fans_out of the days up to it; new
+-- and lost fans are those of the days in [period_start, period_end). Each sum up to a bound is that of the month start
+-- at or before it (follow_months, _prepare.sql: the last one for a bound after it, none before the first) and of the
+-- days since (follow_days_by_day; a chosen influencer's from follow_days), so one month of days is read per bound
+-- instead of every day. Follows without an influencer make a row of their own (influencer_id null); an influencer whose
+-- follows all come after period_end has a row of zeros. `ids` (empty = all) keeps the chosen influencers before the
+-- sums: a join on the result would sum every influencer's first.
 create or replace macro period_fans(period_start, period_end, ids := []) as table
 select influencer_id,
-       cast(coalesce(sum(fans_in - fans_out) filter (where day <= period_start), 0) as bigint) as fans_start,
-       cast(coalesce(sum(fans_in - fans_out), 0) as bigint) as fans_end,
-       cast(coalesce(sum(new_fans) filter (where day >= period_start and day < period_end), 0) as bigint)
-           as new_fans,
-       cast(coalesce(sum(lost_fans) filter (where day >= period_start and day < period_end), 0) as bigint)
-           as lost_fans
-from follow_days
-where day <= period_end and chosen(influencer_id, ids)
+       cast(sum(upto_bound(month, last, fans, day, net_fans, period_start, true)) as bigint) as fans_start,
+       cast(sum(upto_bound(month, last, fans, day, net_fans, period_end, true)) as bigint) as fans_end,
+       cast(sum(upto_bound(month, last, new_before, day, new_fans, period_end, false)
+                - upto_bound(month, last, new_before, day, new_fans, period_start, false)) as bigint) as new_fans,
+       cast(sum(upto_bound(month, last, lost_before, day, lost_fans, period_end, false)
+                - upto_bound(month, last, lost_before, day, lost_fans, period_start, false)) as bigint) as lost_fans
+from (select influencer_id, month, last, fans, new_before, lost_before, cast(null as timestamp) as day,
+             0 as net_fans, 0 as new_fans, 0 as lost_fans
+      from follow_months
+      where (last or month = date_trunc('month', period_start) or month = date_trunc('month', period_end))
+        and chosen(influencer_id, ids)
+      union all
+      -- the days since the month starts: of every influencer in day order, of chosen ones in influencer order (the
+      -- guards are constants: the other branch is left out of the plan)
+      select influencer_id, null, false, 0, 0, 0, day, net_fans, new_fans, lost_fans
+      from follow_days_by_day
+      where len(ids) = 0
+        and (day >= date_trunc('month', period_start) and day <= period_start
+             or day >= date_trunc('month', period_end) and day <= period_end)
+      union all
+      select influencer_id, null, false, 0, 0, 0, day, fans_in - fans_out, new_fans, lost_fans
+      from follow_days
+      where len(ids) > 0 and chosen(influencer_id, ids)
+        and (day >= date_trunc('month', period_start) and day <= period_start
+             or day >= date_trunc('month', period_end) and day <= period_end))
 group by influencer_id;
 
 -- Attribution (METRICS.md): every order with the latest click of the same user on the same

@@ -247,6 +247,50 @@ from marks
 group by influencer_id, day
 order by influencer_id, day;
 
+-- Each influencer's follows at every month start, from the month of the first day of follow_days to the month after its
+-- last (every influencer at every one of them; `last` marks the last): fans = fans_in − fans_out summed over the days
+-- <= the month start (the fans at that midnight), new_before / lost_before = new_fans / lost_fans summed over the days
+-- before it. A sum up to a midnight t is the month start's at or before t plus the days since it (period_fans,
+-- _macros.sql, with follow_days_by_day), so the fans of every influencer at a period end read one month of days.
+-- 0.5 M rows at the large scale.
+create or replace table follow_months as
+with grid as (
+    select g.month, g.month = date_trunc('month', d.last_day) + interval 1 month as last
+    from (select min(day) as first_day, max(day) as last_day from follow_days) d,
+         generate_series(date_trunc('month', d.first_day), date_trunc('month', d.last_day) + interval 1 month,
+                         interval 1 month) g(month)
+),
+changes as (
+    -- each day in the first month start at or after it (fans: days <= the month start) or after it (new and lost:
+    -- days before the month start)
+    select influencer_id, month, sum(fans) as fans, sum(new_fans) as new_fans, sum(lost_fans) as lost_fans
+    from (select influencer_id,
+                 case when day = date_trunc('month', day) then day else date_trunc('month', day) + interval 1 month end
+                     as month,
+                 fans_in - fans_out as fans, 0 as new_fans, 0 as lost_fans
+          from follow_days
+          union all
+          select influencer_id, date_trunc('month', day) + interval 1 month, 0, new_fans, lost_fans
+          from follow_days)
+    group by influencer_id, month
+)
+select i.influencer_id, g.month, g.last,
+       cast(coalesce(sum(c.fans) over upto, 0) as bigint) as fans,
+       cast(coalesce(sum(c.new_fans) over upto, 0) as bigint) as new_before,
+       cast(coalesce(sum(c.lost_fans) over upto, 0) as bigint) as lost_before
+from (select distinct influencer_id from follow_days) i
+cross join grid g
+left join changes c on c.influencer_id is not distinct from i.influencer_id and c.month = g.month
+window upto as (partition by i.influencer_id order by g.month rows unbounded preceding)
+order by i.influencer_id, g.month;
+
+-- follow_days' figures in day order (follow_days is in influencer order): the days since a month start, of every
+-- influencer, are a few row groups (period_fans).
+create or replace table follow_days_by_day as
+select day, influencer_id, fans_in - fans_out as net_fans, new_fans, lost_fans
+from follow_days
+order by day, influencer_id;
+
 -- The local days of each influencer's first and last follow (the days of follow_days with a new fan; influencer_id null
 -- for follows without one): the span of the follows a viewer may see is the span of its rows (dataset_span), 10,000
 -- rows at the large scale instead of 8 M.

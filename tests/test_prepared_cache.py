@@ -32,7 +32,8 @@ VIEWS = [(MAIN, EVERYONE), (MAIN, Viewer(merchants=(1, 2))), (OTHER, EVERYONE), 
 # The tables queries/_prepare.sql makes, in its order.
 PREPARED = ["influencer_posts", "fan_follows", "fan_spans", "click_facts", "click_extremes", "order_last_click",
             "fan_interests", "click_runs", "active_spans", "busy_minutes", "burst_follows", "follow_days",
-            "follow_extremes", "repeat_follows", "profile_days", "everyone_profile_days"]
+            "follow_months", "follow_days_by_day", "follow_extremes", "repeat_follows", "profile_days",
+            "everyone_profile_days"]
 
 
 @pytest.fixture

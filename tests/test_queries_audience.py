@@ -804,6 +804,38 @@ def test_follow_days_sum_to_the_fans_at_every_midnight_and_the_follows_of_every_
         assert during["lost_fans"][during["lost_fans"] > 0].to_dict() == gone.groupby("influencer_id").size().to_dict()
 
 
+def test_follow_months_hold_the_fans_and_the_follows_before_every_month_start(edge: dataset.Dataset,
+                                                                            tables: Tables) -> None:
+    """follow_months (what period_fans starts from): for every influencer with a follow and every month start from the
+    month of the first day of follow_days to the month after its last (marked `last`), the fans at that midnight
+    (is_fan_at: a follow at the midnight itself included, an unfollow at it not) and the follows and unfollows before
+    it; follow_days_by_day: follow_days' rows in day order."""
+    f = tables["fans"]
+    moments = pd.concat([f["followed_at"], f["unfollowed_at"]]).dropna()
+    starts = moments[(moments == moments.dt.floor("D")) & (moments.dt.day == 1)]
+    assert len(starts), "the edge data should hold a follow or unfollow at a month start's midnight"
+    first, last = moments.min().floor("D"), moments.max().ceil("D")
+    months = pd.date_range(first.to_period("M").to_timestamp(), last.to_period("M").to_timestamp()
+                           + pd.offsets.MonthBegin(1), freq="MS")
+    ids = sorted({None if pd.isna(i) else int(i)
+                  for i in f.loc[f["followed_at"].notna() | f["unfollowed_at"].notna(), "influencer_id"]}, key=repr)
+    want = []
+    for m in months:
+        fan = ((f["followed_at"] <= m) & (f["unfollowed_at"].isna() | (f["unfollowed_at"] > m))).fillna(False)
+        new = (f["followed_at"] < m).fillna(False)
+        lost = (f["unfollowed_at"] < m).fillna(False)
+        for i in ids:
+            mine = (f["influencer_id"].isna() if i is None else f["influencer_id"] == i).to_numpy(dtype=bool)
+            want.append((i, m.to_pydatetime(), m == months[-1], int((fan.to_numpy(dtype=bool) & mine).sum()),
+                         int((new.to_numpy(dtype=bool) & mine).sum()), int((lost.to_numpy(dtype=bool) & mine).sum())))
+    got = prepared(edge, "select influencer_id, month, last, fans, new_before, lost_before from follow_months")
+    assert sorted(got, key=repr) == sorted(want, key=repr)
+    by_day = prepared(edge, "select day, influencer_id, net_fans, new_fans, lost_fans from follow_days_by_day")
+    days = prepared(edge, "select day, influencer_id, fans_in - fans_out, new_fans, lost_fans from follow_days")
+    assert sorted(by_day, key=repr) == sorted(days, key=repr)
+    assert [d for d, *_ in by_day] == sorted(d for d, *_ in by_day)
+
+
 @pytest.mark.parametrize(("table", "export", "time"), [("fan_follows", "fans", "followed_at"),
                                                       ("influencer_posts", "posts", "posted_at")])
 def test_copies_in_influencer_order_hold_every_row(edge: dataset.Dataset, tables: Tables, table: str, export: str,
