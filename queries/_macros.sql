@@ -135,6 +135,26 @@ select distinct c.influencer_id, c.user_id
 from chosen_clicks(period_start, period_end, ids, influencer_scope, merchant_scope) c
 where merchant_scope is not null;
 
+-- The view of every influencer by a viewer who may see them all, over whole local days (bounds at midnight, as every
+-- period of the screens): its clicks add up from daily_clicks (_prepare.sql) instead of reading every click.
+create or replace macro everyone_whole_days(period_start, period_end, ids, influencer_scope, merchant_scope) as
+    len(ids) = 0 and influencer_scope is null and merchant_scope is null
+    and period_start = date_trunc('day', period_start) and period_end = date_trunc('day', period_end);
+
+-- For that view (everyone_whole_days), per day of [period_start, period_end) with clicks: the clicks on existing posts,
+-- and new_clickers, the users whose first click of the period is on that day; summed over the days, the period's
+-- clickers (as count(distinct user_id) over chosen_clicks, a null user left out). No rows for any other view: callers
+-- read chosen_clicks there, in a branch guarded by `not everyone_whole_days(...)` (the guards are constants: the other
+-- branch is left out of the plan).
+create or replace macro everyone_clicks_by_day(period_start, period_end, ids, influencer_scope, merchant_scope) as table
+select d.day, cast(sum(d.clicks) as bigint) as clicks,
+       cast(coalesce(sum(d.clicks) filter (where d.has_user and (d.prev_day is null or d.prev_day < period_start)), 0)
+            as bigint) as new_clickers
+from daily_clicks d
+where everyone_whole_days(period_start, period_end, ids, influencer_scope, merchant_scope)
+  and d.day >= period_start and d.day < period_end
+group by d.day;
+
 -- Orders placed in [period_start, period_end) attributed (within win) to posts of the chosen
 -- influencers that the viewer may see.
 create or replace macro chosen_orders(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table

@@ -84,6 +84,25 @@ from click_facts
 group by influencer_id, product_id
 order by influencer_id, product_id;
 
+-- Every click on an existing post counted by local day (day) and by the local day of the same user's previous such
+-- click, on any influencer's post (prev_day; null for the user's first, and for the clicks without a user, has_user
+-- false). The users who clicked in a period of whole days [from, to) are then the clicks of its days whose prev_day is
+-- null or before from (one per user, as click_runs per influencer), so the view of every influencer sums ~17 k rows
+-- at the large scale instead of a count(distinct) over 101 M clicks (4.2 s). Built with one narrow window over the
+-- clicks (~12 s at the large scale).
+create or replace table daily_clicks as
+with runs as (
+    select clicked_at, user_id, lag(clicked_at) over (partition by user_id order by clicked_at) as prev_at
+    from click_facts
+    where influencer_id is not null and clicked_at is not null
+)
+select date_trunc('day', clicked_at) as day, case when user_id is not null then date_trunc('day', prev_at) end as prev_day,
+       user_id is not null as has_user,
+       count(*) as clicks
+from runs
+group by all
+order by day, prev_day, has_user;
+
 -- The latest click of the same user on the same product at or before each order, whatever its lag,
 -- with the author of the clicked post (null for a post that does not exist). Ties at one instant go to
 -- the higher post_id (then campaign, then channel, so the choice is always the same). Only the clicks of
@@ -246,6 +265,16 @@ select influencer_id, day,
 from marks
 group by influencer_id, day
 order by influencer_id, day;
+
+-- follow_days summed over every influencer (the follows without one included), for overview_daily's view of every
+-- influencer by a viewer who may see them all (everyone_whole_days, _macros.sql): a row per day instead of 8 M rows
+-- at the large scale.
+create or replace table everyone_follow_days as
+select day, cast(sum(fans_in) as bigint) as fans_in, cast(sum(fans_out) as bigint) as fans_out,
+       cast(sum(new_fans) as bigint) as new_fans, cast(sum(lost_fans) as bigint) as lost_fans
+from follow_days
+group by day
+order by day;
 
 -- Each influencer's follows at every month start, from the month of the first day of follow_days to the month after its
 -- last (every influencer at every one of them; `last` marks the last): fans = fans_in − fans_out summed over the days

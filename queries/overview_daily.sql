@@ -8,13 +8,20 @@ with days as (
     from generate_series($from, $to - interval 1 day, interval 1 day) g(d)
 ),
 -- The follows by day, prepared (follow_days, _prepare.sql): $from and $to are midnights (a period is whole local
--- days), so the fans at a day's end are the fans_in − fans_out of the days up to its boundary.
+-- days), so the fans at a day's end are the fans_in − fans_out of the days up to its boundary. Every influencer for a
+-- viewer who may see them all: the same days summed over the influencers (everyone_follow_days).
 counts as (
     select fd.day, fd.fans_in, fd.fans_out, fd.new_fans, fd.lost_fans
     from follow_days fd
     where fd.day <= $to
+      and not everyone_whole_days($from, $to, $influencers, $viewer_influencers, $viewer_merchants)
       and chosen(fd.influencer_id, $influencers)
       and visible_account(fd.influencer_id, $viewer_influencers, $viewer_merchants)
+    union all
+    select e.day, e.fans_in, e.fans_out, e.new_fans, e.lost_fans
+    from everyone_follow_days e
+    where e.day <= $to
+      and everyone_whole_days($from, $to, $influencers, $viewer_influencers, $viewer_merchants)
 ),
 fans_at_start as (
     select coalesce(sum(fans_in - fans_out), 0) as fans from counts where day <= $from
@@ -34,10 +41,15 @@ new_days as (
     select day, cast(sum(new_fans) as bigint) as new_fans, cast(sum(lost_fans) as bigint) as lost_fans
     from counts where day >= $from and day < $to group by 1
 ),
-click_days as (
+-- every influencer for a viewer who may see them all: everyone_clicks_by_day's prepared days, not every click
+clicks_by_day as (
     select date_trunc('day', c.clicked_at) as day, count(*) as clicks
     from chosen_clicks($from, $to, $influencers, $viewer_influencers, $viewer_merchants) c
+    where not everyone_whole_days($from, $to, $influencers, $viewer_influencers, $viewer_merchants)
     group by 1
+    union all
+    select d.day, d.clicks
+    from everyone_clicks_by_day($from, $to, $influencers, $viewer_influencers, $viewer_merchants) d
 ),
 order_days as (
     select date_trunc('day', a.ordered_at) as day, count(*) as orders,
@@ -56,6 +68,6 @@ select d.day,
 from days d
 join fan_days fd on fd.day = d.day
 left join new_days nd on nd.day = d.day
-left join click_days cd on cd.day = d.day
+left join clicks_by_day cd on cd.day = d.day
 left join order_days od on od.day = d.day
 order by d.day

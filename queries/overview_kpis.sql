@@ -14,9 +14,16 @@ with fan_figures as (
     from period_fans($from, $to, ids := $influencers) pf
     where visible_account(pf.influencer_id, $viewer_influencers, $viewer_merchants)
 ),
+-- Every influencer for a viewer who may see them all: the sums of everyone_clicks_by_day (~17 k prepared rows at the
+-- large scale), not a count(distinct) over every click; any other view counts its clicks.
 click_figures as (
-    select count(*) as clicks, count(distinct c.user_id) as clickers
-    from chosen_clicks($from, $to, $influencers, $viewer_influencers, $viewer_merchants) c
+    select cast(sum(n.clicks) as bigint) as clicks, cast(sum(n.clickers) as bigint) as clickers
+    from (select count(*) as clicks, count(distinct c.user_id) as clickers
+          from chosen_clicks($from, $to, $influencers, $viewer_influencers, $viewer_merchants) c
+          where not everyone_whole_days($from, $to, $influencers, $viewer_influencers, $viewer_merchants)
+          union all
+          select coalesce(sum(d.clicks), 0), coalesce(sum(d.new_clickers), 0)
+          from everyone_clicks_by_day($from, $to, $influencers, $viewer_influencers, $viewer_merchants) d) n
 ),
 order_figures as (
     select count(*) as orders,

@@ -112,3 +112,64 @@ def test_activities_90_days_apart_make_one_span_and_a_microsecond_more_two() -> 
     spans = active_spans_of([("click", 1, 0, 0), ("order", 1, 90, 0), ("click", 2, 0, 0), ("click", 2, 90, 1)])
     assert spans[spans.user_id == 1][["first_at", "last_at"]].values.tolist() == [[_at(0, 0), _at(90, 0)]]
     assert sorted(spans[spans.user_id == 2]["first_at"]) == [_at(0, 0), _at(90, 1)]
+
+
+# ---- daily_clicks: the clicks of whole days, and the users who clicked in them ----------------------------------
+
+# A click of user 1, 2 or none (None) on an existing post or not (influencer 1 or None), on a day 0..6 plus an instant
+# in it: 0 (midnight), a microsecond either side of it, or noon. Repeats make clicks of one user at the same instant.
+clicks_on_days = st.lists(st.tuples(st.sampled_from([1, 2, None]), st.sampled_from([1, None]), st.integers(0, 6),
+                                    st.sampled_from([0, 1, 12 * 3600 * 10**6, 24 * 3600 * 10**6 - 1])), max_size=14)
+
+
+def daily_clicks_of(rows: list[tuple]) -> duckdb.DuckDBPyConnection:
+    """A connection holding daily_clicks as the preparation script makes it, from these clicks (a click_facts of
+    just the columns it reads), and the macros that read it."""
+    frame = pd.DataFrame([(user, influencer, EPOCH + day * DAY + pd.Timedelta(microseconds=us))
+                          for user, influencer, day, us in rows],
+                         columns=["user_id", "influencer_id", "clicked_at"]).astype(
+        {"user_id": "Int64", "influencer_id": "Int64", "clicked_at": "datetime64[us]"})
+    con = duckdb.connect()
+    con.register("frame", frame)
+    con.execute("create table click_facts as select * from frame")
+    con.execute(db._statement(con, db._prepare_sql(), "daily_clicks"))
+    for statement in con.extract_statements((db.QUERY_DIR / f"{db.MACROS}.sql").read_text(encoding="utf-8")):
+        if "macro everyone_whole_days" in statement.query or "macro everyone_clicks_by_day" in statement.query:
+            con.execute(statement.query)
+    return con
+
+
+@settings(max_examples=200, deadline=None)
+@given(clicks_on_days, st.integers(0, 7), st.integers(0, 7))
+def test_the_clickers_of_whole_days_are_the_distinct_users_who_clicked_in_them(rows: list[tuple], first: int,
+                                                                              days: int) -> None:
+    start, end = EPOCH + first * DAY, EPOCH + (first + days) * DAY
+    con = daily_clicks_of(rows)
+    try:
+        got = con.execute("select coalesce(sum(clicks), 0), coalesce(sum(new_clickers), 0) "
+                          "from everyone_clicks_by_day($from, $to, [], null, null)",
+                          {"from": start.to_pydatetime(), "to": end.to_pydatetime()}).fetchone()
+    finally:
+        con.close()
+    inside = [(user, EPOCH + day * DAY + pd.Timedelta(microseconds=us)) for user, influencer, day, us in rows
+              if influencer is not None]
+    inside = [(user, t) for user, t in inside if start <= t < end]
+    assert got == (len(inside), len({user for user, _ in inside if user is not None})), rows
+
+
+def test_a_bound_that_is_not_a_midnight_or_a_narrower_view_has_no_rows_there() -> None:
+    con = daily_clicks_of([(1, 1, 0, 1), (2, 1, 1, 0)])
+    try:
+        def rows(start: pd.Timestamp, end: pd.Timestamp, ids: list[int], influencers: list[int] | None,
+                 merchants: list[int] | None) -> int:
+            return con.execute("select count(*) from everyone_clicks_by_day($from, $to, $ids, $inf, $mer)",
+                               {"from": start.to_pydatetime(), "to": end.to_pydatetime(), "ids": ids,
+                                "inf": influencers, "mer": merchants}).fetchone()[0]
+        assert rows(EPOCH, EPOCH + 2 * DAY, [], None, None) == 2
+        assert rows(EPOCH + pd.Timedelta(hours=1), EPOCH + 2 * DAY, [], None, None) == 0
+        assert rows(EPOCH, EPOCH + 2 * DAY - pd.Timedelta(microseconds=1), [], None, None) == 0
+        assert rows(EPOCH, EPOCH + 2 * DAY, [1], None, None) == 0
+        assert rows(EPOCH, EPOCH + 2 * DAY, [], [1], None) == 0
+        assert rows(EPOCH, EPOCH + 2 * DAY, [], None, [1]) == 0
+    finally:
+        con.close()
