@@ -197,6 +197,12 @@ create or replace macro fan_bucket(dim, gender, birth_year, province, city_tier,
         when 'source' then source
     end, 'unknown');
 
+-- Whether post figures may read post_click_days (_prepare.sql) instead of the clicks: without a merchant scope (a
+-- merchant sees its own products' clicks only, which those rows do not tell apart) and with period_end at midnight
+-- (the rows hold whole local days; every period of the screens ends at one).
+create or replace macro post_days_suffice(period_end, merchant_scope) as
+    merchant_scope is null and period_end = date_trunc('day', period_end);
+
 -- The posts posted in [period_start, period_end) of the chosen influencers that the viewer may see; a merchant
 -- sees only posts linking its products. One row per post, with what post_figures shows of it.
 create or replace macro picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope) as table
@@ -222,17 +228,31 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
         from picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope)
     ),
     click_figures as (
+        -- Without a merchant scope, from the clicks counted by post and day (post_click_days, post_days_suffice);
+        -- otherwise from the clicks, on the merchant's products. The guards are constants: one branch is planned.
+        select d.post_id,
+               cast(sum(d.clicks) as bigint) as clicks,
+               -- Distinct clickers without a merchant scope: the users' first clicks on the post (click_facts.
+               -- first_click, one per post and user) before period_end, once per post (post_row 1): a sum of counts,
+               -- far cheaper than count(distinct).
+               cast(coalesce(sum(d.first_clicks) filter (where k.post_row = 1), 0) as bigint) as first_clickers,
+               cast(coalesce(sum(d.clicks) filter (where d.from_fan), 0) as bigint) as fan_clicks
+        from post_click_days d
+        join picked k on k.post_id = d.post_id
+        where post_days_suffice(period_end, merchant_scope)
+          and d.day < period_end
+          and chosen(d.influencer_id, ids)  -- implied by the join; read as a filter, it skips other influencers' rows
+        group by d.post_id
+        union all
         select c.post_id,
                count(*) as clicks,
-               -- Distinct clickers without a merchant scope: the users' first clicks on the post (click_facts.
-               -- first_click, one row per post and user) before period_end, once per post (post_row 1): a count,
-               -- far cheaper than count(distinct).
                count(*) filter (where c.first_click and k.post_row = 1) as first_clickers,
                count(*) filter (where c.from_fan) as fan_clicks
         from click_facts c
         join picked k on k.post_id = c.post_id
-        where c.clicked_at < period_end
-          and chosen(c.influencer_id, ids)  -- implied by the join; read as a filter, it skips other influencers' rows
+        where not post_days_suffice(period_end, merchant_scope)
+          and c.clicked_at < period_end
+          and chosen(c.influencer_id, ids)
           and visible_product(c.product_id, merchant_scope)
         group by c.post_id
     ),
@@ -284,20 +304,29 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
     left join scoped_clickers sc on sc.post_id = k.post_id
     left join order_figures o on o.post_id = k.post_id;
 
--- The clicks and attributed orders of the posts posted in [period_start, period_end), one row per event, up to
--- period_end: the click → order step of the funnel, to be split by channel and fan status (post_channels,
--- posts_channel_split). An order takes its click's channel and is from a fan when its user was a fan of the
--- post's author at the order.
+-- The clicks and attributed orders of the posts posted in [period_start, period_end) up to period_end: the click →
+-- order step of the funnel, to be split by channel and fan status (post_channels, posts_channel_split), which sum
+-- is_click and is_order. A row is an order, or clicks: is_click of them (without a merchant scope the clicks of a post
+-- on a day by channel and fan status, post_click_days; otherwise each click, on the merchant's products). An order
+-- takes its click's channel and is from a fan when its user was a fan of the post's author at the order.
 create or replace macro post_events(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table
     with picked as (
         select post_id
         from picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope)
     )
-    select c.channel, c.from_fan, 1 as is_click, 0 as is_order,
+    select d.channel, d.from_fan, d.clicks as is_click, 0 as is_order,
            cast(null as decimal(18, 2)) as amount, cast(null as decimal(18, 2)) as net_amount
+    from post_click_days d
+    join picked k on k.post_id = d.post_id
+    where post_days_suffice(period_end, merchant_scope)
+      and d.day < period_end
+      and chosen(d.influencer_id, ids)
+    union all
+    select c.channel, c.from_fan, 1, 0, null, null
     from click_facts c
     join picked k on k.post_id = c.post_id
-    where c.clicked_at < period_end
+    where not post_days_suffice(period_end, merchant_scope)
+      and c.clicked_at < period_end
       and chosen(c.influencer_id, ids)
       and visible_product(c.product_id, merchant_scope)
     union all

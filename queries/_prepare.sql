@@ -103,6 +103,19 @@ from runs
 group by all
 order by day, prev_day, has_user;
 
+-- The clicks by post, local day, channel and fan status (from_fan): how many, and how many are the user's first click
+-- on the post (first_click). The post figures of a view without a merchant scope sum these rows over the days before
+-- the period end (post_days_suffice, _macros.sql): 9.2 M rows at the large scale instead of 101 M clicks. A merchant
+-- sees only its products' clicks, which these rows do not tell apart: its figures read the clicks. In influencer
+-- order, as the clicks.
+create or replace table post_click_days as
+select influencer_id, post_id, date_trunc('day', clicked_at) as day, channel, from_fan,
+       count(*) as clicks, count(*) filter (where first_click) as first_clicks
+from click_facts
+where clicked_at is not null
+group by all
+order by influencer_id, post_id, day;
+
 -- The latest click of the same user on the same product at or before each order, whatever its lag,
 -- with the author of the clicked post (null for a post that does not exist). Ties at one instant go to
 -- the higher post_id (then campaign, then channel, so the choice is always the same). Only the clicks of

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
-from advisor import dataset, metrics
+from advisor import dataset, db, metrics
 from advisor.access import EVERYONE, Viewer
 from advisor.metrics import Filters, Period
 
@@ -188,3 +192,25 @@ def test_the_window_changes_orders_not_clicks(edge: dataset.Dataset) -> None:
     assert hour["orders"].sum() < month["orders"].sum()
     assert metrics.posts_funnel(edge, Filters(span, window=W1H), EVERYONE)["value"].iloc[3] == hour.loc[
         hour["split"] == "total", "orders"].iloc[0]
+
+
+def test_a_post_exported_twice_counts_each_clicker_once(minimal_dataset: Path) -> None:
+    """A post id exported twice (an integrity error the check reports) shows each of its clickers once on both rows,
+    whether its figures come from the clicks by day or, for a period that does not end at midnight, the clicks."""
+    import datetime as dt
+
+    posts = pq.read_table(minimal_dataset / "posts.parquet")
+    pq.write_table(pa.concat_tables([posts, posts.slice(0, 1)]), minimal_dataset / "posts.parquet")
+    clicks = pq.read_table(minimal_dataset / "clicks.parquet")
+    user = clicks.schema.field("user_id")
+    more = clicks.slice(0, 1).set_column(clicks.column_names.index("user_id"), user, pa.array([11], user.type))
+    pq.write_table(pa.concat_tables([clicks, more]), minimal_dataset / "clicks.parquet")
+    ds = dataset.open_dataset(minimal_dataset)
+    whole_days = metrics.post_conversion(ds, Filters(Period(dt.date(2026, 3, 1), dt.date(2026, 3, 3))))
+    twice = whole_days[whole_days["post_id"] == 100]
+    assert len(twice) == 2 and list(twice["clickers"]) == [2, 2]
+    params = {"from": dt.datetime(2026, 3, 1), "to": dt.datetime(2026, 3, 3, 12), "window": dt.timedelta(days=7),
+              "influencers": []}
+    part_day = db.run(ds, "post_conversion", **params)
+    assert list(part_day.loc[part_day["post_id"] == 100, "clickers"]) == [2, 2]
+    assert part_day["clicks"].sum() == whole_days["clicks"].sum()
