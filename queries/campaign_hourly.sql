@@ -37,8 +37,10 @@ hours as (
 weeks as (
     select w.k, to_days(w.k * tc.shift_days) as shift
     from the_campaign tc, range(1, 5) w(k)
-    where tc.start_at - to_days(w.k * tc.shift_days) >= (select min(c.clicked_at) from click_facts c
-                                                         where visible_product(c.product_id, $viewer_merchants))
+    -- the dataset's first click the viewer may see: the first of click_extremes' (_prepare.sql: each influencer's and
+    -- product's first click, ~1 M rows at the large scale), not a read of every click
+    where tc.start_at - to_days(w.k * tc.shift_days) >= (select min(x.first_at) from click_extremes x
+                                                         where visible_product(x.product_id, $viewer_merchants))
 ),
 -- Every span: k = 0 is the campaign's own, k > 0 a baseline week; events are moved forward by the shift.
 spans as (
