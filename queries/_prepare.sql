@@ -116,6 +116,15 @@ where clicked_at is not null
 group by all
 order by influencer_id, post_id, day;
 
+-- The clicks on existing posts by author, product and local day: merchant_list's clicks and selling influencers of a
+-- period of whole days are sums and a distinct over these rows (7.8 M at the large scale instead of 101 M clicks).
+create or replace table product_click_days as
+select influencer_id, product_id, date_trunc('day', clicked_at) as day, count(*) as clicks
+from click_facts
+where influencer_id is not null and clicked_at is not null
+group by all
+order by influencer_id, product_id, day;
+
 -- The latest click of the same user on the same product at or before each order, whatever its lag,
 -- with the author of the clicked post (null for a post that does not exist). Ties at one instant go to
 -- the higher post_id (then campaign, then channel, so the choice is always the same). Only the clicks of

@@ -15,10 +15,22 @@ with merchant_products as (
 sellers as (
     select distinct merchant_id from merchant_products
 ),
+-- Over whole local days (every period of the screens) from the clicks counted by author, product and day
+-- (product_click_days, _prepare.sql), the clicks themselves otherwise; the guards are constants: one branch is planned.
 click_figures as (
+    select mp.merchant_id, cast(sum(d.clicks) as bigint) as clicks, list(distinct d.influencer_id) as influencers
+    from product_click_days d
+    join merchant_products mp on mp.product_id = d.product_id
+    where $from = date_trunc('day', $from) and $to = date_trunc('day', $to)
+      and d.day >= $from and d.day < $to
+      and visible_influencer(d.influencer_id, $viewer_influencers)
+      and visible_product(d.product_id, $viewer_merchants)
+    group by mp.merchant_id
+    union all
     select mp.merchant_id, count(*) as clicks, list(distinct c.influencer_id) as influencers
     from chosen_clicks($from, $to, [], $viewer_influencers, $viewer_merchants) c
     join merchant_products mp on mp.product_id = c.product_id
+    where not ($from = date_trunc('day', $from) and $to = date_trunc('day', $to))
     group by mp.merchant_id
 ),
 order_figures as (

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from advisor import dataset, metrics
+from advisor import dataset, db, metrics
 from advisor.access import EVERYONE, Viewer
 from advisor.cli import main
 from advisor.dataset import TABLES, arrow_schema
@@ -255,16 +255,18 @@ def ref_audience_match(t: Tables, c: MCase) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def ref_merchant_list(t: Tables, c: Case) -> pd.DataFrame:
-    p, viewer = c.p, c.viewer
+def ref_merchant_list(t: Tables, c: Case, start: dt.datetime | None = None, end: dt.datetime | None = None
+                      ) -> pd.DataFrame:
+    """METRICS.md, merchant_list, for the case's period or [start, end)."""
+    viewer = c.viewer
+    start, end = start or c.p.start_ts, end or c.p.end_ts
     products = t["products"][t["products"]["merchant_id"].notna().to_numpy(dtype=bool)]
     if viewer.merchants is not None:
         products = products[_isin(products["merchant_id"], viewer.merchants)]
     clicks = t["clicks"].merge(t["posts"][["post_id", "influencer_id"]], on="post_id")
-    clicks = clicks[in_range(clicks["clicked_at"], p.start_ts, p.end_ts)
-                    & influencer_visible(clicks["influencer_id"], viewer)]
+    clicks = clicks[in_range(clicks["clicked_at"], start, end) & influencer_visible(clicks["influencer_id"], viewer)]
     a = attribute(t, c.window)
-    orders = a[a["attributed"].to_numpy(dtype=bool) & in_range(a["ordered_at"], p.start_ts, p.end_ts)
+    orders = a[a["attributed"].to_numpy(dtype=bool) & in_range(a["ordered_at"], start, end)
                & a["influencer_id"].notna().to_numpy(dtype=bool) & influencer_visible(a["influencer_id"], viewer)]
     names = t["merchants"].set_index("merchant_id")
     rows = []
@@ -413,6 +415,16 @@ def test_merchant_list_matches_reference(edge: dataset.Dataset, tables: Tables, 
     assert_same(actual, ref_merchant_list(tables, c), ["merchant_id"])
     order = actual.sort_values(["gmv", "clicks", "merchant_id"], ascending=[False, False, True])
     assert list(actual["merchant_id"]) == list(order["merchant_id"])
+
+
+@pytest.mark.parametrize("c", [Case("main", W7D), Case("all", viewer=VIEWERS["merchant_1"], viewer_name="merchant_1")],
+                         ids=str)
+def test_merchant_list_over_bounds_that_are_not_midnights(edge: dataset.Dataset, tables: Tables, c: Case) -> None:
+    """The command line's named query with any instants (the screens' periods are whole days, which the clicks by
+    day serve): the clicks themselves are counted."""
+    start, end = c.p.start_ts + dt.timedelta(hours=6, microseconds=1), c.p.end_ts - dt.timedelta(hours=5)
+    actual = db.run(edge, "merchant_list", c.viewer, **{"from": start, "to": end, "window": c.window})
+    assert_same(actual, ref_merchant_list(tables, c, start, end), ["merchant_id"])
 
 
 def test_merchant_without_a_merchants_row_is_listed_by_id(edge: dataset.Dataset) -> None:
