@@ -41,6 +41,16 @@ union all
 select cast(null as bigint) as influencer_id, weekday, hour, cast(sum(fan_clicks) as bigint) as fan_clicks,
        cast(sum(fans) as bigint) as fans
 from hours
-where $combine
+where $combine and not everyone_whole_days($from, $to, $influencers, $viewer_influencers, $viewer_merchants)
 group by weekday, hour
+union all
+-- every influencer as one audience for a viewer who may see them all, over whole days: the prepared hours
+-- (everyone_fan_hours, _prepare.sql), not the period's fan clicks; the guards are constants: one branch is planned
+select cast(null as bigint), isodow(e.day), e.hour, cast(sum(e.fan_clicks) as bigint),
+       cast(coalesce(sum(e.fan_clicks) filter (where e.prev_day is null or e.prev_day < $from), 0)
+            as bigint)
+from everyone_fan_hours e
+where $combine and everyone_whole_days($from, $to, $influencers, $viewer_influencers, $viewer_merchants)
+  and e.day >= $from and e.day < $to
+group by isodow(e.day), e.hour
 order by influencer_id, weekday, hour
