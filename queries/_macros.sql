@@ -135,11 +135,19 @@ select distinct c.influencer_id, c.user_id
 from chosen_clicks(period_start, period_end, ids, influencer_scope, merchant_scope) c
 where merchant_scope is not null;
 
--- The view of every influencer by a viewer who may see them all, over whole local days (bounds at midnight, as every
--- period of the screens): its clicks add up from daily_clicks (_prepare.sql) instead of reading every click.
+-- Bounds at midnight, as those of every period of the screens (a named query run through db.run may take any instant):
+-- what the prepared rows by local day (daily_clicks, post_click_days, product_click_days, everyone_fan_hours,
+-- _prepare.sql) add up exactly.
+create or replace macro at_midnight(t) as
+    t = date_trunc('day', t);
+create or replace macro whole_days(period_start, period_end) as
+    at_midnight(period_start) and at_midnight(period_end);
+
+-- The view of every influencer by a viewer who may see them all, over whole days: its figures add up from the
+-- prepared rows summed over the influencers (daily_clicks, everyone_follow_days, everyone_fan_hours) instead of
+-- reading every click or follow.
 create or replace macro everyone_whole_days(period_start, period_end, ids, influencer_scope, merchant_scope) as
-    len(ids) = 0 and influencer_scope is null and merchant_scope is null
-    and period_start = date_trunc('day', period_start) and period_end = date_trunc('day', period_end);
+    len(ids) = 0 and influencer_scope is null and merchant_scope is null and whole_days(period_start, period_end);
 
 -- For that view (everyone_whole_days), per day of [period_start, period_end) with clicks: the clicks on existing posts,
 -- and new_clickers, the users whose first click of the period is on that day; summed over the days, the period's
@@ -201,7 +209,7 @@ create or replace macro fan_bucket(dim, gender, birth_year, province, city_tier,
 -- merchant sees its own products' clicks only, which those rows do not tell apart) and with period_end at midnight
 -- (the rows hold whole local days; every period of the screens ends at one).
 create or replace macro post_days_suffice(period_end, merchant_scope) as
-    merchant_scope is null and period_end = date_trunc('day', period_end);
+    merchant_scope is null and at_midnight(period_end);
 
 -- The posts posted in [period_start, period_end) of the chosen influencers that the viewer may see; a merchant
 -- sees only posts linking its products. One row per post, with what post_figures shows of it.

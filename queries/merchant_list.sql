@@ -21,7 +21,7 @@ click_figures as (
     select mp.merchant_id, cast(sum(d.clicks) as bigint) as clicks, list(distinct d.influencer_id) as influencers
     from product_click_days d
     join merchant_products mp on mp.product_id = d.product_id
-    where $from = date_trunc('day', $from) and $to = date_trunc('day', $to)
+    where whole_days($from, $to)
       and d.day >= $from and d.day < $to
       and visible_influencer(d.influencer_id, $viewer_influencers)
       and visible_product(d.product_id, $viewer_merchants)
@@ -30,7 +30,7 @@ click_figures as (
     select mp.merchant_id, count(*) as clicks, list(distinct c.influencer_id) as influencers
     from chosen_clicks($from, $to, [], $viewer_influencers, $viewer_merchants) c
     join merchant_products mp on mp.product_id = c.product_id
-    where not ($from = date_trunc('day', $from) and $to = date_trunc('day', $to))
+    where not whole_days($from, $to)
     group by mp.merchant_id
 ),
 order_figures as (

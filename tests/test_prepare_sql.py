@@ -134,7 +134,8 @@ def daily_clicks_of(rows: list[tuple]) -> duckdb.DuckDBPyConnection:
     con.execute("create table click_facts as select * from frame")
     con.execute(db._statement(con, db._prepare_sql(), "daily_clicks"))
     for statement in con.extract_statements((db.QUERY_DIR / f"{db.MACROS}.sql").read_text(encoding="utf-8")):
-        if "macro everyone_whole_days" in statement.query or "macro everyone_clicks_by_day" in statement.query:
+        if any(f"macro {name}(" in statement.query
+               for name in ("at_midnight", "whole_days", "everyone_whole_days", "everyone_clicks_by_day")):
             con.execute(statement.query)
     return con
 
