@@ -16,7 +16,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import duckdb
@@ -66,6 +66,10 @@ def uncapped() -> Iterator[None]:
         yield
     finally:
         _uncapped.reset(token)
+
+
+class PrepareError(QueryError):
+    """A prepared table a query needs could not be made (out of memory or disk, a file that stopped reading)."""
 
 
 class NotPermitted(QueryError):
@@ -120,11 +124,14 @@ def query_params(name: str) -> set[str]:
 # ---- the persisted preparation (issue 10): queries/_prepare.sql's tables as Parquet in the cache folder ----
 
 CACHE_ENV = "ADVISOR_PREPARED_CACHE"
-MANIFEST = "manifest.json"
-CACHE_FORMAT = 1  # bump when the layout of a prepared folder or the integrity file changes
+# Bump when the layout of a prepared folder or the integrity file changes. 2: one file and one entry (<table>.json)
+# per table, each made when a query first needs it (1: every table at the first open, one manifest).
+CACHE_FORMAT = 2
 # The tables _prepare.sql creates; the identifier comes from our own SQL file, never from a user.
 _CREATE_TABLE = re.compile(r"^\s*create\s+(?:or\s+replace\s+)?table\s+([a-z_][a-z0-9_]*)\b", re.I | re.M)
 _CREATE_TABLE_AS = re.compile(_CREATE_TABLE.pattern + r"\s+as\b", re.I | re.M)
+_CREATE_MACRO = re.compile(r"^\s*create\s+(?:or\s+replace\s+)?macro\s+([a-z_][a-z0-9_]*)\b", re.I | re.M)
+_WORD = re.compile(r"[a-z_][a-z0-9_]*", re.I)
 
 # A prepared table of at most this many rows is copied into memory when read from the cache; a larger one is
 # read through a view over its file. Measured at the demo scale (1 M clicks, docs/benchmarks.md): in memory,
@@ -158,6 +165,10 @@ def _prepare_sql() -> str:
     return (QUERY_DIR / f"{PREPARE}.sql").read_text(encoding="utf-8")
 
 
+def _macros_sql() -> str:
+    return (QUERY_DIR / f"{MACROS}.sql").read_text(encoding="utf-8")
+
+
 def prepared_tables(sql: str) -> list[str]:
     """The tables a preparation script creates, in order."""
     return _CREATE_TABLE.findall(sql)
@@ -174,37 +185,73 @@ def _digest(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def _read_manifest(folder: Path, tables: list[str], verify: bool = False) -> dict[str, dict] | None:
-    """The manifest of a complete prepared folder, or None when it is missing, partial or damaged: the manifest
-    is written last, and each file must still have the size and footer row count it names (and, with `verify`,
-    the same SHA-256)."""
+def _words(sql: str) -> set[str]:
+    """The identifiers of a SQL text, its comments left out."""
+    return {w.lower() for w in _WORD.findall("\n".join(line.split("--", 1)[0] for line in sql.splitlines()))}
+
+
+@functools.lru_cache(maxsize=256)
+def _needs(sql: str, prepare: str, macros: str) -> tuple[str, ...]:
+    """The prepared tables a statement may read, in the preparation's order: those it names, those the macros it
+    calls name (_macros.sql and _prepare.sql's own), and the tables those are made from, all the way down. Read from
+    the words of the texts, so a name in a branch the statement does not take counts too (built, never wrong); a
+    table it reads but this misses would fail the query rather than read empty (see _placeholder)."""
+    con = duckdb.connect()
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        entries = manifest["tables"]
-        if manifest.get("format") != CACHE_FORMAT or sorted(entries) != sorted(tables):
+        bodies: dict[str, str] = {}
+        for text in (prepare, macros):
+            for statement in con.extract_statements(text):
+                name = (prepared_tables(statement.query) or _CREATE_MACRO.findall(statement.query) or [None])[0]
+                if name is not None:
+                    bodies[name.lower()] = statement.query
+    finally:
+        con.close()
+    order = prepared_tables(prepare)
+    seen: set[str] = set()
+    todo = [w for w in _words(sql) if w in bodies]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo += [w for w in _words(bodies[name]) if w in bodies and w not in seen]
+    return tuple(t for t in order if t in seen)
+
+
+def _entry_path(folder: Path, name: str) -> Path:
+    return folder / f"{name}.json"
+
+
+def _read_entry(folder: Path, name: str, verify: bool = False) -> dict | None:
+    """The entry of prepared table `name` in `folder`, or None when it is missing or damaged: the entry is written
+    after its file, and the file must still have the size and footer row count it names (and, with `verify`, the
+    same SHA-256)."""
+    try:
+        entry = json.loads(_entry_path(folder, name).read_text(encoding="utf-8"))
+        path = folder / entry["file"]
+        if path.parent != folder or path.stat().st_size != entry["bytes"]:
             return None
-        for entry in entries.values():
-            path = folder / entry["file"]
-            if path.parent != folder or path.stat().st_size != entry["bytes"]:
-                return None
-            if pq.read_metadata(path).num_rows != entry["rows"]:
-                return None
-            if verify and _digest(path) != entry["sha256"]:
-                return None  # damaged inside: a flipped byte could otherwise read as a wrong figure
-        return entries
+        if pq.read_metadata(path).num_rows != entry["rows"]:
+            return None
+        if verify and _digest(path) != entry["sha256"]:
+            return None  # damaged inside: a flipped byte could otherwise read as a wrong figure
+        return entry
     except (OSError, ValueError, KeyError, TypeError, AttributeError, pa.ArrowException):
         return None
 
 
 def is_prepared(ds: Dataset) -> bool:
-    """True when opening `ds` needs no preparation: its connection is open, or its prepared files are on disk."""
+    """True when no query on `ds` has a table left to build: all are made in its open connection, or all are on disk
+    in the cache folder."""
+    sql = _prepare_sql()
+    tables = prepared_tables(sql)
     with _lock:
-        if ds.fingerprint in _connections:
-            return True
+        state = _states.get(ds.fingerprint)
+    if state is not None and state.made >= set(tables):
+        return True
     if not persisted_cache_enabled():
         return False
-    sql = _prepare_sql()
-    return _read_manifest(prepared_dir(ds, sql), prepared_tables(sql)) is not None
+    folder = prepared_dir(ds, sql)
+    return all(_read_entry(folder, name) is not None for name in tables)
 
 
 def is_open(fingerprint: str) -> bool:
@@ -213,57 +260,119 @@ def is_open(fingerprint: str) -> bool:
         return fingerprint in _connections
 
 
+@dataclasses.dataclass
+class _State:
+    """What a connection has made of the preparation: the tables made so far, where their files go (None: in
+    memory, the cache being off or unwritable), and one lock so that each table is built once."""
+
+    sql: str
+    folder: Path | None
+    made: set[str] = dataclasses.field(default_factory=set)
+    building: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+
+
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}
-_lock = threading.Lock()  # guards the dicts only; never held while preparing
-_preparing: dict[str, threading.Lock] = {}  # one per fingerprint: a dataset is prepared once, others meanwhile
-# The preparations under way: fingerprint -> the latest (fraction, step) reported, so that the sessions waiting for
-# one show how far it is rather than a bar stuck at 0 (at the large scale the first open takes minutes).
+_states: dict[str, _State] = {}
+_lock = threading.Lock()  # guards the dicts only; never held while opening or building
+_opening: dict[str, threading.Lock] = {}  # one per fingerprint: a dataset is opened once, others meanwhile
+# The builds under way: fingerprint -> the latest (fraction, step) reported, so that the sessions waiting for one
+# show how far it is rather than a bar stuck at 0 (at the large scale a screen's first tables take minutes).
 _progress: dict[str, tuple[float, str]] = {}
-WAIT_POLL_SECONDS = 0.5  # how often a session waiting for another's preparation passes its progress on
+WAIT_POLL_SECONDS = 0.5  # how often a session waiting for another's build passes its progress on
+# Where the queries of this thread (or task) report the tables they build first: the app's page draws a bar.
+_reporter: contextvars.ContextVar[Progress | None] = contextvars.ContextVar("reporter", default=None)
 
 
-def connect(ds: Dataset, progress: Progress | None = None) -> duckdb.DuckDBPyConnection:
-    """One locked-down in-memory connection per dataset fingerprint, with a view per contract table.
+def report_progress_to(progress: Progress | None) -> None:
+    """From now on in this thread (or task), a query that must first build prepared tables calls
+    `progress(fraction, step)` before each (the step is the table's name) and `progress(1.0, "done")` after."""
+    _reporter.set(progress)
 
-    `progress(fraction, step)` is called between the steps of a preparation (not when the connection is open
-    or read from the cache). Only the dataset being prepared waits: other datasets are served meanwhile. A caller
-    waiting for another's preparation of the same dataset gets that preparation's progress, every
-    WAIT_POLL_SECONDS."""
-    report = progress or (lambda _fraction, _step: None)
+
+def connect(ds: Dataset) -> duckdb.DuckDBPyConnection:
+    """One locked-down in-memory connection per dataset fingerprint, with a view per contract table. Opening it is
+    quick: each prepared table is made (read from the cache folder, or built and written there) when a query first
+    needs it (_ensure). Only the dataset being opened waits: other datasets are served meanwhile."""
     with _lock:
         con = _connections.get(ds.fingerprint)
         if con is not None:
             return con
-        lock = _preparing.setdefault(ds.fingerprint, threading.Lock())
-    while not lock.acquire(timeout=WAIT_POLL_SECONDS):
+        lock = _opening.setdefault(ds.fingerprint, threading.Lock())
+    with lock:
+        with _lock:
+            con = _connections.get(ds.fingerprint)
+            if con is not None:  # another session opened it while this one waited
+                return con
+        con = _open(ds)
+        sql = _prepare_sql()
+        state = _State(sql, prepared_dir(ds, sql) if persisted_cache_enabled() else None)
+        if state.folder is not None:
+            _mark_and_prune(ds, state.folder)
+        with _lock:
+            _connections[ds.fingerprint] = con
+            _states[ds.fingerprint] = state
+            _opening.pop(ds.fingerprint, None)
+        return con
+
+
+def prepare(ds: Dataset, tables: Iterable[str] | None = None,
+            progress: Progress | None = None) -> duckdb.DuckDBPyConnection:
+    """The connection of `ds` with prepared `tables` made (all of them by default), and what they are made from;
+    `progress(fraction, step)` as in report_progress_to."""
+    con = connect(ds)
+    sql = _prepare_sql()
+    wanted = prepared_tables(sql) if tables is None else list(tables)
+    _ensure(ds, con, _needs(" ".join(wanted), sql, _macros_sql()), progress)
+    return con
+
+
+def _ensure(ds: Dataset, con: duckdb.DuckDBPyConnection, tables: Sequence[str],
+            progress: Progress | None = None) -> None:
+    """Make the prepared `tables` (in the preparation's order, each after what it is made from) that are not made
+    yet. One build at a time per dataset: a caller that needs a table another is building waits for it, and gets
+    that build's progress every WAIT_POLL_SECONDS."""
+    with _lock:
+        state = _states[ds.fingerprint]
+    if state.made.issuperset(tables):
+        return
+    report = progress or _reporter.get() or (lambda _fraction, _step: None)
+    while not state.building.acquire(timeout=WAIT_POLL_SECONDS):
         with _lock:
             under_way = _progress.get(ds.fingerprint)
         if under_way is not None:
             report(*under_way)
+    missing = [name for name in tables if name not in state.made]
+    # Only the tables to build are reported: reading one from the cache folder takes a moment.
+    built = [name for name in missing if state.folder is None or _read_entry(state.folder, name) is None]
     try:
-        with _lock:
-            con = _connections.get(ds.fingerprint)
-            if con is not None:  # another session prepared it while this one waited
-                return con
-
-        def shared(fraction: float, step: str) -> None:
-            with _lock:
-                _progress[ds.fingerprint] = (fraction, step)
-            report(fraction, step)
-
-        con = _open(ds, shared)
-        with _lock:
-            _connections[ds.fingerprint] = con
-            _preparing.pop(ds.fingerprint, None)
-        return con
+        for name in missing:
+            if name in built:
+                _report_shared(ds, report, built.index(name) / len(built), name)
+            _make(con, state, name)
+            state.made.add(name)
     finally:
         with _lock:
             _progress.pop(ds.fingerprint, None)
-        lock.release()
+        state.building.release()
+        if built:
+            report(1.0, "done")  # also when a build failed: the bar goes, the query's error is shown
 
 
-def _open(ds: Dataset, progress: Progress | None = None, use_cached: bool = True) -> duckdb.DuckDBPyConnection:
-    report = progress or (lambda _fraction, _step: None)
+def _ensure_for(ds: Dataset, con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Make the prepared tables statement `sql` may read; a failure to make one is a PrepareError."""
+    try:
+        _ensure(ds, con, _needs(sql, _prepare_sql(), _macros_sql()))
+    except duckdb.Error as exc:
+        raise PrepareError((str(exc).splitlines() or [type(exc).__name__])[0][:300]) from None
+
+
+def _report_shared(ds: Dataset, report: Progress, fraction: float, step: str) -> None:
+    with _lock:
+        _progress[ds.fingerprint] = (fraction, step)
+    report(fraction, step)
+
+
+def _open(ds: Dataset) -> duckdb.DuckDBPyConnection:
     cache = cache_dir() / ds.fingerprint
     (cache / "tmp").mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(":memory:", config={
@@ -299,40 +408,51 @@ def _open(ds: Dataset, progress: Progress | None = None, use_cached: bool = True
             # A missing optional table reads as empty, so every query can name it.
             con.sql("select " + ds.empty_select_list(name) + ", cast(null as varchar) as _file where false"
                     ).create_view(name)
-    sql = _prepare_sql()
-    tables = prepared_tables(sql)
-    persisted = persisted_cache_enabled()
-    folder = prepared_dir(ds, sql)
-    entries = _read_manifest(folder, tables, verify=True) if persisted and use_cached else None
-    if entries is not None:
-        try:
-            _run_prepare(con, sql, lambda name: _attach_prepared(con, name, folder / entries[name]["file"],
-                                                                 entries[name]["rows"]))
-        except duckdb.Error:
-            # Files that passed the manifest check but do not read (damaged inside): build afresh and replace them.
-            con.close()
-            return _open(ds, progress, use_cached=False)
-    else:
-        # Steps: the views (already made, lazily), then each table (built, and written when the cache is on).
-        report(0.0, "views")
-
-        def step(name: str) -> None:
-            report((tables.index(name) + 1) / (len(tables) + 1), name)
-
-        # After files that would not read (use_cached False), the folder is replaced whatever it looks like.
-        if not (persisted and _build_into_cache(con, sql, tables, folder, step, replace=not use_cached)):
-            def build(name: str) -> None:
-                step(name)
-                con.execute(_statement(con, sql, name))
-
-            _run_prepare(con, sql, build)
-        report(1.0, "done")
-    if persisted:
-        _mark_and_prune(ds, folder)
-    con.execute((QUERY_DIR / f"{MACROS}.sql").read_text(encoding="utf-8"))
-    con.execute("SET max_execution_time = $ms", {"ms": int(MAX_SECONDS * 1000)})
+    # The preparation's macros, and a placeholder for each of its tables, so that _macros.sql's macros can name
+    # them (DuckDB binds a macro when it is created); each is replaced by the table when a query first needs it.
+    for statement in con.extract_statements(_prepare_sql()):
+        created = prepared_tables(statement.query)
+        if created:
+            _placeholder(con, created[0], _select_of(statement.query))
+        else:
+            con.execute(statement.query)
+    con.execute(_macros_sql())
     con.execute("SET lock_configuration = true")
     return con
+
+
+def _placeholder(con: duckdb.DuckDBPyConnection, name: str, select: str) -> None:
+    """A view standing in for prepared table `name` until it is made: its columns, and an error as soon as it is
+    read, so a query that reads a table _needs missed fails (in the tests) rather than read it empty. Typed nulls
+    rather than its query, so that binding the next placeholder does not expand every one before it."""
+    rel = con.sql(select)
+    failure = "error('prepared table " + name + " is read before it is made')"
+    columns = ", ".join("cast(" + failure + " as " + str(kind) + ") as " + '"' + column.replace('"', '""') + '"'
+                        for column, kind in zip(rel.columns, rel.types, strict=True))
+    con.sql("select " + columns).filter(failure + " is null").create_view(name)
+
+
+def _make(con: duckdb.DuckDBPyConnection, state: _State, name: str) -> None:
+    """Make prepared table `name` in place of its placeholder: from its file in the cache folder when that is
+    intact and reads, else built (and written there, when the cache is on and writable; in memory otherwise)."""
+    cur = con.cursor()
+    try:
+        if state.folder is not None:
+            entry = _read_entry(state.folder, name, verify=True)
+            if entry is not None:
+                try:
+                    _attach_prepared(cur, name, state.folder / entry["file"], entry["rows"])
+                    return
+                except duckdb.Error:
+                    pass  # a file that passed the checks but does not read (damaged inside): built afresh below
+            try:
+                _build_into_cache(cur, state, name)
+                return
+            except (OSError, duckdb.IOException, duckdb.PermissionException):
+                state.folder = None  # disk full or read-only: this and the later tables are built in memory
+        _swap(cur, name, lambda: cur.execute(_statement(cur, state.sql, name)))
+    finally:
+        cur.close()
 
 
 def _statement(con: duckdb.DuckDBPyConnection, sql: str, table: str) -> str:
@@ -343,14 +463,17 @@ def _statement(con: duckdb.DuckDBPyConnection, sql: str, table: str) -> str:
     raise QueryError(f"{PREPARE}.sql does not create {table}")
 
 
-def _run_prepare(con: duckdb.DuckDBPyConnection, sql: str, make_table: Callable[[str], object]) -> None:
-    """Run the preparation script statement by statement; each table is made by `make_table(name)`."""
-    for statement in con.extract_statements(sql):
-        created = prepared_tables(statement.query)
-        if created:
-            make_table(created[0])
-        else:
-            con.execute(statement.query)
+def _swap(cur: duckdb.DuckDBPyConnection, name: str, create: Callable[[], object]) -> None:
+    """Replace the placeholder view `name` by what `create()` makes, in one transaction: a query running meanwhile
+    sees one or the other."""
+    cur.begin()
+    try:
+        cur.execute(f"drop view {name}")
+        create()
+        cur.commit()
+    except BaseException:
+        cur.rollback()
+        raise
 
 
 # Prepared tables read by ranges of their sort key (follow_days_by_day: the days since a month start), or by
@@ -366,62 +489,42 @@ def _read_from_file(name: str, rows: int) -> bool:
 
 
 def _attach_prepared(con: duckdb.DuckDBPyConnection, name: str, path: Path, rows: int) -> None:
-    """Make prepared table `name` from its cached file: a copy in memory, or a view when it is large (or read by
-    ranges: READ_FROM_FILE)."""
+    """Make prepared table `name` from its cached file, in place of its placeholder: a copy in memory, or a view
+    when it is large (or read by ranges: READ_FROM_FILE)."""
     rel = con.read_parquet(str(path))
     if _read_from_file(name, rows):
-        rel.create_view(name)
+        rel.create_view(name, replace=True)
     else:
-        rel.create(name)
+        _swap(con, name, lambda: rel.create(name))
 
 
-def _build_into_cache(con: duckdb.DuckDBPyConnection, sql: str, tables: list[str], folder: Path,
-                      step: Callable[[str], object], replace: bool = False) -> bool:
-    """Build each prepared table straight into its Parquet file, in a uniquely named sibling of `folder`, and read
-    it from there (a table is never held whole in memory: at the large scale one is bigger than the memory limit,
-    and building it in memory first spilled it to disk and back). The manifest is written last and the folder
-    renamed into place; the large tables, read through views, then read the folder in place (ours, or a racing
-    process's when it won); the small ones stay the copies made while building. An existing folder is kept when it
-    is complete and intact, unless `replace`. False when the files could not be written (disk full, read-only):
-    the tables made so far are dropped, so the caller builds them in memory."""
-    part = folder.with_name(f".{folder.name}.part-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-    entries: dict[str, dict] = {}
-
-    def build(name: str) -> None:
-        step(name)
-        path = part / f"{name}.parquet"
-        con.sql(_select_of(_statement(con, sql, name))).write_parquet(str(path))
-        rows = pq.read_metadata(path).num_rows
-        entries[name] = {"file": path.name, "rows": rows, "bytes": path.stat().st_size, "sha256": _digest(path)}
-        _attach_prepared(con, name, path, rows)  # the later tables of the script read it
-
+def _build_into_cache(cur: duckdb.DuckDBPyConnection, state: _State, name: str) -> None:
+    """Build prepared table `name` straight into its Parquet file in the cache folder and read it from there (a
+    table is never held whole in memory: at the large scale one is bigger than the memory limit). Written under a
+    unique temporary name, renamed to a name of its SHA-256, then its entry (<name>.json) is written: a process
+    racing to build the same table writes its own file, and whichever entry comes last names an intact file; the
+    other file, read by its process, is deleted a day later (_mark_and_prune)."""
+    folder = state.folder
+    assert folder is not None
+    tmp = folder / f".{name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.parquet"
     try:
-        part.mkdir(parents=True)
-        _run_prepare(con, sql, build)
-        _write_json(part / MANIFEST, {"format": CACHE_FORMAT, "tables": entries})
+        folder.mkdir(parents=True, exist_ok=True)
+        cur.sql(_select_of(_statement(cur, state.sql, name))).write_parquet(str(tmp))
+        rows = pq.read_metadata(tmp).num_rows
+        sha = _digest(tmp)
+        path = folder / f"{name}-{sha[:12]}.parquet"
+        ours = not path.exists()  # else the same bytes, of an earlier or a racing build
+        os.replace(tmp, path)
         try:
-            os.rename(part, folder)
+            _write_json(_entry_path(folder, name), {"file": path.name, "rows": rows, "bytes": path.stat().st_size,
+                                                    "sha256": sha})
         except OSError:
-            # The folder exists: a racing process won (use its files), or it is damaged (replace it).
-            if replace or _read_manifest(folder, tables, verify=True) is None:
-                aside = folder.with_name(f".{folder.name}.old-{uuid.uuid4().hex[:8]}")
-                os.rename(folder, aside)
-                os.rename(part, folder)
-                shutil.rmtree(aside, ignore_errors=True)
-        placed = _read_manifest(folder, tables)
-        if placed is None:
-            raise OSError(f"{folder} is not complete after writing")
-        for name in tables:
-            if _read_from_file(name, placed[name]["rows"]):  # a view names its file: point it at the folder in place
-                _detach_prepared(con, name)
-                _attach_prepared(con, name, folder / placed[name]["file"], placed[name]["rows"])
-        return True
-    except (OSError, duckdb.IOException, duckdb.PermissionException):
-        for name in tables:
-            _detach_prepared(con, name)
-        return False
+            if ours:
+                path.unlink(missing_ok=True)
+            raise
     finally:
-        shutil.rmtree(part, ignore_errors=True)
+        tmp.unlink(missing_ok=True)
+    _attach_prepared(cur, name, path, rows)
 
 
 def _select_of(statement: str) -> str:
@@ -436,41 +539,41 @@ def _select_of(statement: str) -> str:
     return "\n".join(lines).rstrip().removesuffix(";")
 
 
-def _detach_prepared(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Drop prepared table `name`, whether it was made a view (over a large file) or a table; nothing if absent."""
-    kinds = con.execute("select table_type from information_schema.tables where table_name = $name",
-                        {"name": name}).fetchall()
-    for (kind,) in kinds:
-        con.execute(("drop view " if kind == "VIEW" else "drop table ") + name)
-
-
 SOURCE = "source.json"  # in each fingerprint folder: which dataset folder it was made from; its mtime, last use
 KEEP_SECONDS = 24 * 3600  # a superseded version of a dataset is deleted a day after its last use
 
 
 def _mark_and_prune(ds: Dataset, folder: Path) -> None:
     """Note that this version of the dataset is in use, and delete what nobody will read again: the prepared
-    folders of older SQL and the integrity findings of older rules under this fingerprint, half-written folders a
-    day old, and the folders of earlier
-    versions of the same dataset folder (same path and time zone) unused for a day. Large data would otherwise
-    leave gigabytes behind at every update. Never fails the open."""
+    folders of older SQL and the integrity findings of older rules under this fingerprint, files of this folder
+    that no entry names (half-written, or a racing build's) a day old, and the folders of earlier versions of
+    the same dataset folder (same path and time zone) unused for a day. Large data would otherwise leave gigabytes
+    behind at every update. Never fails the open."""
     home = cache_dir() / ds.fingerprint
     stamp = home / SOURCE
     source = {"path": str(ds.path), "tz": ds.tz}
     now = time.time()
     try:
+        home.mkdir(parents=True, exist_ok=True)
         if stamp.exists():
             os.utime(stamp)
         else:
             _write_json(stamp, source)
         findings = integrity_file(ds).name
         for entry in home.iterdir():
-            stale_part = entry.name.startswith(".prepared-") and now - entry.stat().st_mtime > KEEP_SECONDS
-            older_sql = entry.name.startswith("prepared-") and entry.name != folder.name
-            if entry.is_dir() and (stale_part or older_sql):
+            older_sql = entry.name.startswith(("prepared-", ".prepared-")) and entry.name != folder.name
+            if entry.is_dir() and older_sql:
                 shutil.rmtree(entry, ignore_errors=True)
             elif entry.is_file() and entry.name.startswith("integrity-") and entry.name != findings:
                 entry.unlink(missing_ok=True)  # findings of older rules or code: never read again
+        if folder.is_dir():
+            named = set()
+            for path in folder.glob("*.json"):
+                with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                    named.add(json.loads(path.read_text(encoding="utf-8"))["file"])
+            for path in folder.glob("*.parquet"):
+                if path.name not in named and now - path.stat().st_mtime > KEEP_SECONDS:
+                    path.unlink(missing_ok=True)
         for other in cache_dir().iterdir():
             other_stamp = other / SOURCE
             if other == home or not other_stamp.is_file():
@@ -504,6 +607,7 @@ def forget(ds: Dataset | None = None) -> None:
             con = _connections.pop(key, None)
             if con is not None:
                 con.close()
+            _states.pop(key, None)
             _integrity.pop(key, None)
 
 
@@ -520,6 +624,7 @@ def floor_scan(ds: Dataset, name: str) -> list[tuple]:
     statements = con.extract_statements(sql)
     if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
         raise QueryError(f"floor {name} must be exactly one SELECT statement")
+    _ensure_for(ds, con, sql)
     cur = con.cursor()
     try:
         return cur.sql(sql).fetchall()
@@ -571,7 +676,11 @@ def run(ds: Dataset, name: str, viewer: Viewer | None = None, **params: object) 
     missing, extra = wanted - set(values), set(params) - wanted
     if missing or extra:
         raise QueryError(f"query {name}: missing parameters {sorted(missing)}, unknown {sorted(extra)}")
+    _ensure_for(ds, con, sql)
     cur = con.cursor()
+    done = threading.Event()
+    watchdog = threading.Thread(target=_interrupt_when_late, args=(cur, done), daemon=True)
+    watchdog.start()
     try:
         reader = cur.sql(sql, params={k: values[k] for k in wanted}).to_arrow_reader(65_536)
         batches, rows = [], 0
@@ -586,8 +695,24 @@ def run(ds: Dataset, name: str, viewer: Viewer | None = None, **params: object) 
     except duckdb.Error as exc:
         raise QueryError(f"query {name} failed: {str(exc).splitlines()[0]}") from None
     finally:
+        done.set()
+        watchdog.join()
         cur.close()
     return _to_pandas(table)
+
+
+def _interrupt_when_late(cur: duckdb.DuckDBPyConnection, done: threading.Event) -> None:
+    """Interrupt the query on `cur` once it has run MAX_SECONDS, and again every 10 ms until it stops (an interrupt
+    that lands before the query starts is lost). A watch per query, not DuckDB's max_execution_time: that setting is
+    global, and would cut short the builds of prepared tables, which take minutes at the large scale."""
+    if done.wait(MAX_SECONDS):
+        return
+    while not done.is_set():
+        try:
+            cur.interrupt()
+        except duckdb.Error:
+            return
+        done.wait(0.01)
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:

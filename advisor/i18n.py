@@ -202,9 +202,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "The demo data cannot be generated ({detail}). Point ADVISOR_DATA or `--data` to a "
                            "dataset folder."),
     "demo.generating": ("正在生成演示数据(仅首次运行需要)……", "Generating the demo data (first run only)…"),
-    "prepare.progress": ("正在准备数据集(首次打开,数据越大耗时越长,之后会直接读取缓存)……",
-                         "Preparing the dataset (first open; larger data takes longer, later opens read the "
-                         "cache)…"),
+    "prepare.progress": ("正在准备本页所需的数据表(仅首次需要,数据越大耗时越长,之后直接读取缓存)……",
+                         "Preparing the tables this page needs (first time only; larger data takes longer, "
+                         "later opens read the cache)…"),
     "prepare.checking": ("正在检查数据完整性(首次打开)……", "Checking the data's integrity (first open)…"),
     "dataset.warnings": ("数据集提示({n} 条)", "Dataset notes ({n})"),
 

@@ -19,7 +19,7 @@ import streamlit as st
 from advisor import db, export, metrics, signin
 from advisor.access import EVERYONE
 from advisor.dataset import DEFAULT_TZ, Dataset, DatasetError, find_exports, fingerprint, open_dataset, validate
-from advisor.db import NotPermitted, QueryError, TooManyRows
+from advisor.db import NotPermitted, PrepareError, QueryError, TooManyRows
 from advisor.i18n import (
     DEFAULT_LANG,
     LANGS,
@@ -285,18 +285,14 @@ def _open(path: Path, tz: str, lang: str) -> Dataset:
 
 
 def _prepare(path: Path, tz: str, lang: str) -> None:
-    """A dataset's first open in this process: prepare its connection and run the integrity rules under a progress
-    bar, unless the cache folder holds both ready. Outside _open_cached, whose st.* calls would be replayed on every
-    hit. Another session opening the same dataset meanwhile waits for this preparation (db.connect)."""
+    """A dataset's first open in this process: run the integrity rules under a progress bar, unless the cache folder
+    holds their findings. Outside _open_cached, whose st.* calls would be replayed on every hit. (The prepared tables
+    are made when a figure first needs them, under the page's bar: _BuildBar.)"""
     ds = open_dataset(path, tz)
-    if db.is_prepared(ds) and db.integrity_file(ds).is_file():
-        return  # reading the cached files takes a moment: no bar
-    text = t("prepare.progress", lang)
-    bar = st.progress(0.0, text=text)
+    if db.integrity_file(ds).is_file():
+        return  # reading the findings takes a moment: no bar
+    bar = st.progress(0.0, text=t("prepare.checking", lang))
     try:
-        db.connect(ds, progress=lambda fraction, _step: bar.progress(min(max(float(fraction), 0.0), 1.0) * 0.9,
-                                                                     text=text))
-        bar.progress(0.9, text=t("prepare.checking", lang))
         db.check_integrity(ds)
     except DatasetError:
         raise  # _open reports the dataset's problems
@@ -307,6 +303,24 @@ def _prepare(path: Path, tz: str, lang: str) -> None:
         st.stop()
     finally:
         bar.empty()
+
+
+class _BuildBar:
+    """The progress bar of a page whose figures need prepared tables built first (the first time any reader needs
+    them: seconds on the demo, minutes at 100 M clicks), drawn in `slot` at the top of the page while they are."""
+
+    def __init__(self, slot: object, lang: str) -> None:
+        self.slot, self.lang, self.drawn = slot, lang, False
+
+    def __call__(self, fraction: float, _step: str) -> None:
+        if fraction >= 1.0:
+            if self.drawn:
+                self.slot.empty()  # type: ignore[attr-defined]
+                self.drawn = False
+            return
+        self.slot.progress(min(max(float(fraction), 0.0), 1.0),  # type: ignore[attr-defined]
+                           text=t("prepare.progress", self.lang))
+        self.drawn = True
 
 
 # ---- the page context ------------------------------------------------------------------------------
@@ -347,6 +361,10 @@ def _guard(lang: str, fn: Callable[..., object], *args: object) -> object:
     except NotPermitted:  # a merchant on the Audience screen: what its role shows instead
         st.info(t("access.no_profiles", lang), icon=":material/lock:")
         st.stop()
+    except PrepareError as exc:  # out of memory or disk while building a table the figures need
+        st.error(t("error.prepare", lang, detail=md_escape(str(exc))))
+        st.info(t("error.dataset_hint", lang))
+        st.stop()
     except QueryError as exc:
         st.error(t("error.query", lang, message=md_escape(str(exc))))
         st.stop()
@@ -377,6 +395,8 @@ def sidebar() -> Context:
     # The sign-in screen until someone is signed in (local mode: None); the access file as `--access FILE`.
     user = signin.current_user(lang, cli_option("--access"))
     path, tz = data_location()
+    # The tables this page's figures need and no reader has needed yet are built under a bar at the top of the page.
+    db.report_progress_to(_BuildBar(st.empty(), lang))
     # Every query through this handle runs under the user's scope from the access file (advisor/db.py, run).
     ds = _open(path if path is not None else _ensure_demo(lang), tz, lang).scoped(
         EVERYONE if user is None else user.viewer)

@@ -104,7 +104,7 @@ def test_named_queries_and_screens_alone_cold_and_warm(tiny_demo: Path, capsys: 
     assert "not run (--no-peer)" in printed
     # the first open ever, timed with an empty cache folder, and the cache folder of the run named
     first = printed.split("## First open ever (empty cache folder)", 1)[1].split("##", 1)[0]
-    for label in ("prepare connection", "integrity rules", "Overview screen"):
+    for label in ("open the connection", "integrity rules", "Overview screen"):
         [line] = [x for x in first.splitlines() if label in x]
         assert re.fullmatch(r"1 \| [\d.,]+ \| [\d.,]+ \|", line.split("| ", 2)[2].strip()), line
     assert f"- prepared cache: on (`{db.cache_dir()}`)" in printed

@@ -6,6 +6,8 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -269,6 +271,35 @@ def test_row_cap(edge: dataset.Dataset, monkeypatch: pytest.MonkeyPatch) -> None
     assert len(db.run(edge, "dataset_span")) == 1  # under the cap: fine
     monkeypatch.setattr(db, "MAX_ROWS", rows)
     assert len(db.run(edge, "order_attribution", **_kpi_params())) == rows  # exactly the cap: fine
+
+
+
+def test_a_query_over_the_time_limit_is_interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The watch of each query (not DuckDB's global max_execution_time, which would also cut short the builds of
+    prepared tables) stops a query running longer than MAX_SECONDS, and only then."""
+    monkeypatch.setattr(db, "MAX_SECONDS", 0.2)
+    cur = duckdb.connect()
+    done = threading.Event()
+    watch = threading.Thread(target=db._interrupt_when_late, args=(cur, done))
+    watch.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(duckdb.InterruptException):
+            cur.sql("select count(*) from range(100000000000) t(x) where x % 7 = 3").fetchall()
+    finally:
+        done.set()
+        watch.join()
+    assert 0.2 <= time.monotonic() - started < 30
+    assert cur.sql("select 42").fetchall() == [(42,)], "the next query on the cursor runs"
+
+
+def test_a_query_interrupted_by_its_watch_says_so(edge: dataset.Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    db.run(edge, "dataset_span")  # its tables made: no build to wait for
+    monkeypatch.setattr(db, "MAX_SECONDS", 0)
+    with pytest.raises(QueryError, match="dataset_span took longer than 0 s"):
+        db.run(edge, "dataset_span")
+    monkeypatch.setattr(db, "MAX_SECONDS", 60)
+    assert len(db.run(edge, "dataset_span")) == 1
 
 
 # ---- threads, the dataset folder, the cache -----------------------------------------------------

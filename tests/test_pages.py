@@ -123,26 +123,25 @@ def _never_opened(tiny_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_overview_first_open_prepares_under_a_progress_bar(tiny_demo: Path, tmp_path: Path, lang: str,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    """A dataset never opened: prepared once with progress reported, then read from the cache folder."""
+    """A dataset never opened: the tables the Overview needs are built once under the page's bar, then read from
+    the cache folder."""
     data = _never_opened(tiny_demo, tmp_path, monkeypatch)
     calls: list[float] = []
-    connect = db.connect
+    draw = ui._BuildBar.__call__
 
-    def spy(ds: object, progress: object = None) -> object:
-        def report(fraction: float, step: str) -> None:
-            calls.append(fraction)
-            progress(fraction, step)
+    def spy(bar: ui._BuildBar, fraction: float, step: str) -> None:
+        calls.append(fraction)
+        draw(bar, fraction, step)
 
-        return connect(ds, report if progress is not None else None)
-
-    monkeypatch.setattr(db, "connect", spy)
+    monkeypatch.setattr(ui._BuildBar, "__call__", spy)
     at = _app(data, monkeypatch, **({"lang": "en"} if lang == "en" else {}))
     at.run()
     assert not at.exception and at.title[0].value == TITLES[lang]["overview"]
-    assert calls and calls[-1] == 1.0, "the preparation reported no progress to the page"
-    assert not at.get("progress"), "the bar is gone once the dataset is ready"
+    assert calls and calls[0] == 0 and calls[-1] == 1.0, "the build reported no progress to the page"
+    assert not at.get("progress"), "the bar is gone once the tables are made"
     ds = open_dataset(data)
-    assert db.is_prepared(ds) and db.integrity_file(ds).is_file()
+    assert db.integrity_file(ds).is_file()
+    assert not db.is_prepared(ds), "only what the Overview needs is built"
     calls.clear()
     db.forget(ds)
     at = _app(data, monkeypatch)
@@ -154,20 +153,23 @@ def test_overview_first_open_prepares_under_a_progress_bar(tiny_demo: Path, tmp_
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_a_failed_preparation_is_said_once(tiny_demo: Path, tmp_path: Path, lang: str,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    """Out of memory while preparing (say): one sentence in the reader's language, no traceback, no second try."""
+    """Out of memory while building a table (say): one sentence in the reader's language, no traceback, no second
+    try in the same run."""
     data = _never_opened(tiny_demo, tmp_path, monkeypatch)
     tries: list[str] = []
 
-    def failing(ds: object, progress: object = None) -> object:
-        tries.append("connect")
+    def failing(_con: object, _state: object, name: str) -> None:
+        tries.append(name)
         raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block of size 256.0 KiB")
 
-    monkeypatch.setattr(db, "connect", failing)
+    monkeypatch.setattr(db, "_make", failing)
     at = _app(data, monkeypatch, **({"lang": "en"} if lang == "en" else {}))
     at.run()
-    assert not at.exception and tries == ["connect"]
+    assert not at.exception and len(tries) == 1
     [error] = [e.value for e in at.error]
     assert ("could not be prepared" if lang == "en" else "无法完成准备") in error and "Out of Memory" in error
+    assert not at.get("progress"), "the bar is gone"
+    db.forget(open_dataset(data))
 
 
 def test_switching_language_in_the_sidebar(tiny_demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

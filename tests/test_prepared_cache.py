@@ -1,4 +1,5 @@
-"""The persisted preparation (issue 10): same figures with, without and from the cache; stale or damaged: rebuilt."""
+"""The persisted preparation (issue 10): same figures with, without and from the cache; stale or damaged: rebuilt;
+each table made when a query first needs it."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def ds(edge_path: Path, tmp_path: Path, cache: Path) -> Iterator[dataset.Dataset
     db.forget()
 
 
-# Queries reading both prepared tables, for the tests about the cache's life rather than every figure.
+# Queries reading most prepared tables, for the tests about the cache's life rather than every figure.
 SOME = ("overview_kpis", "order_attribution", "post_conversion", "audience_summary", "campaign_roi")
 
 
@@ -92,6 +93,19 @@ def folders(cache: Path, pattern: str) -> list[Path]:
     return sorted(cache.glob(f"*/{pattern}"))
 
 
+def entry_file(ds: dataset.Dataset, name: str) -> Path:
+    """The file the cache folder's entry for prepared table `name` names."""
+    folder = db.prepared_dir(ds)
+    return folder / json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))["file"]
+
+
+def loose_files(ds: dataset.Dataset) -> list[str]:
+    """Files of the prepared folder that no entry names (half-written, or left by a failed write)."""
+    folder = db.prepared_dir(ds)
+    named = {json.loads(p.read_text(encoding="utf-8"))["file"] for p in folder.glob("*.json")}
+    return sorted(p.name for p in folder.iterdir() if p.suffix == ".parquet" and p.name not in named)
+
+
 @pytest.fixture
 def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The prepared tables built from the dataset (not read from the cache), in order."""
@@ -121,30 +135,30 @@ def test_every_query_is_the_same_with_without_and_from_the_cache(ds: dataset.Dat
                                                                  builds: list[str]) -> None:
     monkeypatch.setenv(db.CACHE_ENV, "0")
     without = every_query(ds)
-    assert builds == PREPARED
+    assert sorted(builds) == sorted(PREPARED), "each table built once, when a query first needs it"
     assert not folders(cache, "prepared-*") and not folders(cache, "integrity-*"), "the switch writes nothing"
     db.forget(ds)
     assert not db.is_prepared(ds)
 
     monkeypatch.setenv(db.CACHE_ENV, "1")
     first = every_query(ds)  # builds, writes the files and reads them from then on
-    assert builds == PREPARED * 2
+    assert sorted(builds) == sorted(PREPARED * 2)
     assert [p.name for p in folders(cache, "prepared-*")] == [db.prepared_dir(ds).name]
     db.forget(ds)
     assert db.is_prepared(ds)
 
     again = every_query(ds)  # a fresh connection reading the cached files
-    assert builds == PREPARED * 2, "the second connection rebuilt the tables"
+    assert len(builds) == 2 * len(PREPARED), "the second connection rebuilt tables"
     assert_same(without, first)
     assert_same(without, again)
 
 
 @pytest.mark.parametrize("reopen", [False, True])
 def test_the_cached_tables_are_copies_or_views_by_size(ds: dataset.Dataset, read_as: str, reopen: bool) -> None:
-    db.connect(ds)  # builds and writes
+    db.prepare(ds)  # builds and writes
     if reopen:
         db.forget(ds)  # reads the files
-    cur = db.connect(ds).cursor()
+    cur = db.prepare(ds).cursor()
     try:
         views = dict(cur.sql("select view_name, sql from duckdb_views() where not internal").fetchall())
         tables = sorted(name for (name,) in cur.sql("select table_name from duckdb_tables()").fetchall())
@@ -154,7 +168,7 @@ def test_the_cached_tables_are_copies_or_views_by_size(ds: dataset.Dataset, read
     as_files = set(PREPARED) if read_as == "views" else set(db.READ_FROM_FILE)
     assert tables == sorted(set(PREPARED) - as_files) and not (set(PREPARED) - as_files) & set(views)
     for name in as_files:
-        assert str(db.prepared_dir(ds) / f"{name}.parquet") in views[name]
+        assert str(entry_file(ds, name)) in views[name]
 
 
 def test_the_same_figures_on_the_tiny_demo(tiny_demo: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -212,7 +226,7 @@ def test_the_integrity_file_is_keyed_by_the_rules(ds: dataset.Dataset, monkeypat
 # ---- (b) a changed dataset is a new fingerprint, prepared afresh -----------------------------------
 
 def test_touching_a_file_changes_the_fingerprint_and_rebuilds(ds: dataset.Dataset, builds: list[str]) -> None:
-    db.connect(ds)
+    db.prepare(ds)
     old = db.prepared_dir(ds)
     assert db.is_prepared(ds) and len(builds) == len(PREPARED)
     target = ds.path / "orders.parquet"
@@ -221,7 +235,7 @@ def test_touching_a_file_changes_the_fingerprint_and_rebuilds(ds: dataset.Datase
     touched = dataset.open_dataset(ds.path)
     assert touched.fingerprint != ds.fingerprint
     assert db.prepared_dir(touched) != old and not db.is_prepared(touched)
-    db.connect(touched)
+    db.prepare(touched)
     assert len(builds) == 2 * len(PREPARED) and db.is_prepared(touched)
 
 
@@ -247,7 +261,7 @@ def test_nothing_is_written_inside_the_dataset_folder(ds: dataset.Dataset, cache
     assert db.prepared_dir(ds).is_relative_to(cache) and not cache.resolve().is_relative_to(ds.path)
 
 
-# ---- (d) a half-written or damaged cache folder is ignored and rebuilt -----------------------------
+# ---- (d) a half-written or damaged table in the cache folder is ignored and rebuilt -----------------
 
 def _corrupt_in_place(path: Path) -> None:
     """Overwrite bytes in the middle of the file: same size, footer intact."""
@@ -257,16 +271,28 @@ def _corrupt_in_place(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+def _entry(folder: Path, name: str) -> Path:
+    return folder / f"{name}.json"
+
+
+def _file(folder: Path, name: str) -> Path:
+    return folder / json.loads(_entry(folder, name).read_text(encoding="utf-8"))["file"]
+
+
+# Each damage, and the table it touches.
 DAMAGE = {
-    "no manifest": lambda folder: (folder / db.MANIFEST).unlink(),
-    "manifest cut short": lambda folder: (folder / db.MANIFEST).write_text(
-        (folder / db.MANIFEST).read_text()[:20]),
-    "a file missing": lambda folder: (folder / "order_last_click.parquet").unlink(),
-    "a file cut short": lambda folder: (folder / "click_facts.parquet").write_bytes(
-        (folder / "click_facts.parquet").read_bytes()[:1000]),
-    "a file of garbage": lambda folder: (folder / "click_facts.parquet").write_bytes(b"not parquet" * 1000),
-    "bytes flipped inside a file": lambda folder: _corrupt_in_place(folder / "order_last_click.parquet"),
-    "another file of the same size and rows": lambda folder: _swap_for_other_rows(folder / "click_facts.parquet"),
+    "no entry": ("order_last_click", lambda folder: _entry(folder, "order_last_click").unlink()),
+    "entry cut short": ("order_last_click", lambda folder: _entry(folder, "order_last_click").write_text(
+        _entry(folder, "order_last_click").read_text()[:20])),
+    "a file missing": ("order_last_click", lambda folder: _file(folder, "order_last_click").unlink()),
+    "a file cut short": ("click_facts", lambda folder: _file(folder, "click_facts").write_bytes(
+        _file(folder, "click_facts").read_bytes()[:1000])),
+    "a file of garbage": ("click_facts", lambda folder: _file(folder, "click_facts").write_bytes(
+        b"not parquet" * 1000)),
+    "bytes flipped inside a file": ("order_last_click",
+                                    lambda folder: _corrupt_in_place(_file(folder, "order_last_click"))),
+    "another file of the same size and rows": ("click_facts",
+                                               lambda folder: _swap_for_other_rows(_file(folder, "click_facts"))),
 }
 
 
@@ -279,34 +305,38 @@ def _swap_for_other_rows(path: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", list(DAMAGE))
-def test_a_damaged_cache_folder_is_ignored_and_rebuilt(ds: dataset.Dataset, damage: str, read_as: str,
-                                                       builds: list[str]) -> None:
+def test_a_damaged_table_in_the_cache_folder_is_ignored_and_rebuilt(ds: dataset.Dataset, damage: str,
+                                                                   read_as: str, builds: list[str]) -> None:
     expected = some_queries(ds)
+    first = len(builds)
     folder = db.prepared_dir(ds)
-    DAMAGE[damage](folder)
+    table, harm = DAMAGE[damage]
+    harm(folder)
     db.forget(ds)
-    assert not db.is_prepared(ds) or damage in ("bytes flipped inside a file",
-                                                "another file of the same size and rows"), \
-        "a cheap check sees everything but damage inside a file (the full check on opening does)"
+    assert db._read_entry(folder, table) is None or damage in ("bytes flipped inside a file",
+                                                               "another file of the same size and rows"), \
+        "a cheap check sees everything but damage inside a file (the full check on reading it does)"
     got = some_queries(ds)
-    assert builds == PREPARED * 2, "the damaged folder was used"
+    assert builds[first:] == [table], "only the damaged table is built again"
     assert_same(expected, got)
-    assert db._read_manifest(folder, PREPARED, verify=True), "the folder was not rebuilt"
+    assert db._read_entry(folder, table, verify=True), "the table was not written again"
 
 
-def test_a_leftover_part_folder_of_a_crashed_writer_is_harmless(ds: dataset.Dataset, builds: list[str]) -> None:
+def test_a_leftover_file_of_a_crashed_writer_is_harmless(ds: dataset.Dataset, builds: list[str]) -> None:
     folder = db.prepared_dir(ds)
-    part = folder.with_name(f".{folder.name}.part-99999-deadbeef")
-    part.mkdir(parents=True)
-    (part / "click_facts.parquet").write_bytes(b"half")
+    folder.mkdir(parents=True)
+    (folder / ".click_facts.99999-deadbeef.parquet").write_bytes(b"half")
+    (folder / "click_facts-0123456789ab.parquet").write_bytes(b"renamed, its entry never written")
     some_queries(ds)
     some_queries(ds)
-    assert len(builds) == len(PREPARED) and db.is_prepared(ds)
+    assert builds and len(builds) == len(set(builds)), "each table built once"
+    assert db._read_entry(folder, "click_facts", verify=True)
 
 
 def test_files_that_fail_to_read_are_rebuilt(ds: dataset.Dataset, monkeypatch: pytest.MonkeyPatch,
                                              builds: list[str]) -> None:
     expected = some_queries(ds)
+    first = len(builds)
     attach = db._attach_prepared
     failed: list[str] = []
 
@@ -318,29 +348,37 @@ def test_files_that_fail_to_read_are_rebuilt(ds: dataset.Dataset, monkeypatch: p
 
     monkeypatch.setattr(db, "_attach_prepared", flaky)
     assert_same(expected, some_queries(ds))
-    assert failed and len(builds) == 2 * len(PREPARED)
+    assert failed and builds[first:] == failed, "the table that did not read was built again, and only it"
 
 
-def test_losing_the_race_to_write_the_cache_is_fine(ds: dataset.Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Another process renames its folder into place first: ours is dropped, theirs is used."""
+def test_racing_builds_of_a_table_leave_an_intact_entry(ds: dataset.Dataset, monkeypatch: pytest.MonkeyPatch,
+                                                        cache: Path) -> None:
+    """Another process builds the same table meanwhile and writes its entry first: ours replaces it, both files
+    are intact, and theirs (which their process reads) is deleted only a day later."""
     expected = some_queries(ds)
     db.forget(ds)
     folder = db.prepared_dir(ds)
-    theirs = folder.with_name("theirs")
-    folder.rename(theirs)
-    rename = os.rename
+    theirs = folder / "click_facts-theirs00000.parquet"
+    shutil.copy(_file(folder, "click_facts"), theirs)
+    their_entry = dict(json.loads(_entry(folder, "click_facts").read_text(encoding="utf-8")), file=theirs.name)
+    _entry(folder, "click_facts").unlink()  # so that we build it again
+    write = db._write_json
 
-    def racing(src: os.PathLike, dst: os.PathLike) -> None:
-        if Path(dst) == folder and Path(src).name.startswith(f".{folder.name}.part-"):
-            rename(theirs, folder)  # they win just before us
-        rename(src, dst)
+    def racing(path: Path, value: object) -> None:
+        if path == _entry(folder, "click_facts"):
+            write(path, their_entry)  # they finish just before us
+        write(path, value)
 
-    monkeypatch.setattr(db.os, "rename", racing)
-    got = some_queries(ds)
-    assert_same(expected, got)
-    assert db.is_prepared(ds)
-    assert sorted(p.name for p in folder.parent.iterdir() if p.name.startswith((".prepared", "prepared"))) \
-        == [folder.name], "a part folder was left behind"
+    monkeypatch.setattr(db, "_write_json", racing)
+    assert_same(expected, some_queries(ds))
+    assert db._read_entry(folder, "click_facts", verify=True)["file"] != theirs.name
+    assert theirs.is_file(), "their process may still read it"
+    monkeypatch.setattr(db, "_write_json", write)
+    _age(theirs, 2)
+    db.forget(ds)
+    db.connect(ds)
+    assert not theirs.exists(), "named by no entry a day later: deleted"
+    assert db._read_entry(folder, "click_facts", verify=True)
 
 
 def test_an_unwritable_cache_still_opens(ds: dataset.Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -352,15 +390,14 @@ def test_an_unwritable_cache_still_opens(ds: dataset.Dataset, monkeypatch: pytes
 
     monkeypatch.setattr(db, "_write_json", full)
     assert_same(expected, some_queries(ds))
-    assert not db.prepared_dir(ds).exists()
-    assert not [p.name for p in db.prepared_dir(ds).parent.iterdir() if "prepared" in p.name], \
-        "a part folder was left behind"
+    folder = db.prepared_dir(ds)
+    assert not folder.exists() or not list(folder.iterdir()), "a file was left behind"
 
 
 def test_a_cache_that_fills_up_midway_still_opens(ds: dataset.Dataset, monkeypatch: pytest.MonkeyPatch,
                                                   builds: list[str]) -> None:
-    """The disk fills while the second table is written: the first, already read from its file, is dropped and
-    every table is built in memory instead; the same figures, no folder left behind."""
+    """The disk fills while the second table is written: the first, already read from its file, stays, and the
+    others are built in memory; the same figures, nothing half-written left behind."""
     expected = some_queries(ds)
     shutil.rmtree(db.prepared_dir(ds))
     digest = db._digest
@@ -375,9 +412,11 @@ def test_a_cache_that_fills_up_midway_still_opens(ds: dataset.Dataset, monkeypat
     monkeypatch.setattr(db, "_digest", filling)
     builds.clear()
     assert_same(expected, some_queries(ds))
-    assert builds == PREPARED[:2] + PREPARED, "written up to the second table, then all built in memory"
-    assert not [p.name for p in db.prepared_dir(ds).parent.iterdir() if "prepared" in p.name], \
-        "a part folder was left behind"
+    assert builds[1] == builds[2] and len(builds) == len(set(builds)) + 1, \
+        "the second table built again in memory when its file failed, then each once, in memory"
+    folder = db.prepared_dir(ds)
+    assert [p.name for p in folder.glob("*.json")] == [f"{builds[0]}.json"]
+    assert loose_files(ds) == [], "a half-written file was left behind"
 
 
 # ---- (e) the folder names what it was made from -----------------------------------------------------
@@ -397,7 +436,7 @@ def test_the_hash_changes_with_the_text() -> None:
 
 def test_editing_the_prepare_sql_leads_to_another_folder(ds: dataset.Dataset, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch, builds: list[str]) -> None:
-    db.connect(ds)
+    db.prepare(ds)
     old = db.prepared_dir(ds)
     db.forget(ds)
     folder = tmp_path / "queries"
@@ -408,7 +447,7 @@ def test_editing_the_prepare_sql_leads_to_another_folder(ds: dataset.Dataset, tm
     new = db.prepared_dir(ds)
     assert new != old and new.parent == old.parent and new.name.startswith("prepared-")
     assert not db.is_prepared(ds)
-    db.connect(ds)
+    db.prepare(ds)
     assert len(builds) == 2 * len(PREPARED) and new.is_dir()
     assert not old.exists(), "the folder of the older SQL is never read again: deleted"
 
@@ -438,23 +477,27 @@ def test_an_earlier_version_of_the_dataset_goes_a_day_after_its_last_use(ds: dat
     latest = _touch_a_file(ds)
     db.connect(latest)
     assert not earlier.exists()
-    assert (cache / latest.fingerprint / db.SOURCE).is_file() and db.is_prepared(latest)
+    assert (cache / latest.fingerprint / db.SOURCE).is_file()
 
 
-def test_other_datasets_and_recent_part_folders_are_kept(ds: dataset.Dataset, edge: dataset.Dataset,
-                                                          cache: Path) -> None:
-    db.connect(edge)
+def test_other_datasets_and_recent_loose_files_are_kept(ds: dataset.Dataset, edge: dataset.Dataset,
+                                                         cache: Path) -> None:
+    db.prepare(edge)
     _age(cache / edge.fingerprint / db.SOURCE, 30)
     folder = db.prepared_dir(ds)
-    recent = folder.with_name(f".{folder.name}.part-1-recent")
-    stale = folder.with_name(f".{folder.name}.part-2-stale")
-    for part in (recent, stale):
-        part.mkdir(parents=True)
+    folder.mkdir(parents=True)
+    recent, stale = folder / ".click_facts.1-recent.parquet", folder / ".click_facts.2-stale.parquet"
+    unnamed = folder / "click_facts-000000000000.parquet"
+    for path in (recent, stale, unnamed):
+        path.write_bytes(b"half")
     _age(stale, 2)
+    _age(unnamed, 2)
+    older = folder.with_name("prepared-000000000000")  # of older SQL: never read again
+    older.mkdir()
     db.connect(ds)
     assert db.is_prepared(edge), "another dataset folder's cache, however old, is not this dataset's to delete"
-    assert recent.is_dir(), "a writer may be busy in it"
-    assert not stale.exists()
+    assert recent.is_file(), "a writer may be busy with it"
+    assert not stale.exists() and not unnamed.exists() and not older.exists()
 
 
 def test_findings_of_older_rules_are_deleted(ds: dataset.Dataset, cache: Path) -> None:
@@ -467,34 +510,85 @@ def test_findings_of_older_rules_are_deleted(ds: dataset.Dataset, cache: Path) -
     assert current.is_file() and not older.exists()
 
 
-# ---- progress and other users ---------------------------------------------------------------------
+# ---- each table made when a query first needs it; progress and other users ---------------------------
 
-def test_progress_is_reported_between_steps_when_preparing(ds: dataset.Dataset) -> None:
+def test_opening_builds_nothing_and_a_query_builds_what_it_needs(ds: dataset.Dataset, builds: list[str]) -> None:
+    db.connect(ds)
+    assert builds == []
+    db.run(ds, "dataset_span")
+    needs = list(db._needs(db.read_query("dataset_span"), db._prepare_sql(), db._macros_sql()))
+    assert builds == needs and set(needs) < set(PREPARED), "what it reads and what they are made from, in order"
+    db.run(ds, "dataset_span")
+    assert builds == needs, "made once"
+
+
+def test_a_table_named_only_in_a_macro_is_needed() -> None:
+    """post_ranking names neither: post_figures (a macro of _macros.sql) reads post_click_days, made from
+    click_facts."""
+    needs = db._needs(db.read_query("post_ranking"), db._prepare_sql(), db._macros_sql())
+    assert {"post_click_days", "click_facts", "fan_spans", "fan_follows"} <= set(needs)
+    assert list(needs) == [t for t in PREPARED if t in needs]
+    assert db._needs("select 1 -- from click_facts", db._prepare_sql(), db._macros_sql()) == ()
+
+
+def test_a_table_read_before_it_is_made_fails_rather_than_reads_empty(ds: dataset.Dataset) -> None:
+    cur = db.connect(ds).cursor()
+    try:
+        with pytest.raises(duckdb.Error, match="click_facts is read before it is made"):
+            cur.sql("select count(*) from click_facts").fetchall()
+        assert [c for c, *_ in cur.sql("describe click_facts").fetchall()][:2] == ["clicked_at", "user_id"]
+    finally:
+        cur.close()
+
+
+def test_each_query_alone_makes_every_table_it_reads(ds: dataset.Dataset) -> None:
+    """On a connection of its own, each query finds what it reads made (a table its needs missed would fail it:
+    test above), under two views; the same figures as on one connection for all."""
+    together = every_query(ds, views=VIEWS[:2])
+    for (name, i), frame in together.items():
+        f, viewer = VIEWS[i]
+        db.forget(ds)
+        metrics.clear_cache()
+        pd.testing.assert_frame_equal(metrics.QUERIES[name](ds, f, viewer), frame, check_exact=True,
+                                      obj=f"{name} alone")
+
+
+def test_progress_is_reported_before_each_table_built(ds: dataset.Dataset) -> None:
     seen: list[tuple[float, str]] = []
-    db.connect(ds, progress=lambda fraction, step: seen.append((fraction, step)))
-    assert [s for _, s in seen] == ["views", *PREPARED, "done"]
+    db.prepare(ds, progress=lambda fraction, step: seen.append((fraction, step)))
+    assert [s for _, s in seen] == [*PREPARED, "done"]
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] == 1
     seen.clear()
-    db.connect(ds, progress=lambda fraction, step: seen.append((fraction, step)))
+    db.prepare(ds, progress=lambda fraction, step: seen.append((fraction, step)))
     db.forget(ds)
-    db.connect(ds, progress=lambda fraction, step: seen.append((fraction, step)))
-    assert seen == [], "nothing to report when the connection is open or read from the cache"
+    db.prepare(ds, progress=lambda fraction, step: seen.append((fraction, step)))
+    assert seen == [], "nothing to report when the tables are made or read from the cache"
 
 
-def test_preparing_one_dataset_does_not_block_another(ds: dataset.Dataset, edge: dataset.Dataset,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_query_reports_to_its_thread_s_reporter(ds: dataset.Dataset) -> None:
+    seen: list[str] = []
+    db.report_progress_to(lambda _fraction, step: seen.append(step))
+    try:
+        db.run(ds, "dataset_span")
+    finally:
+        db.report_progress_to(None)
+    assert seen == [*db._needs(db.read_query("dataset_span"), db._prepare_sql(), db._macros_sql()), "done"]
+
+
+def test_opening_one_dataset_does_not_block_another(ds: dataset.Dataset, edge: dataset.Dataset,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     db.connect(edge)
     started, release = threading.Event(), threading.Event()
     opened: list[str] = []
     real_open = db._open
 
-    def slow_open(d: dataset.Dataset, progress: object = None, use_cached: bool = True) -> duckdb.DuckDBPyConnection:
+    def slow_open(d: dataset.Dataset) -> duckdb.DuckDBPyConnection:
         opened.append(d.fingerprint)
         if d.fingerprint == ds.fingerprint:
             started.set()
             assert release.wait(30)
-        return real_open(d, progress, use_cached)
+        return real_open(d)
 
     monkeypatch.setattr(db, "_open", slow_open)
     db.forget(edge)
@@ -502,7 +596,7 @@ def test_preparing_one_dataset_does_not_block_another(ds: dataset.Dataset, edge:
         try:
             first = pool.submit(db.connect, ds)
             assert started.wait(30)
-            second = pool.submit(db.connect, ds)  # the same dataset: waits for the first, never prepares again
+            second = pool.submit(db.connect, ds)  # the same dataset: waits for the first, never opens again
             other = pool.submit(db.run, edge, "dataset_span")  # another dataset: served meanwhile
             assert not other.result(timeout=20).empty
             assert not first.done() and not second.done()
@@ -512,56 +606,78 @@ def test_preparing_one_dataset_does_not_block_another(ds: dataset.Dataset, edge:
     assert opened.count(ds.fingerprint) == 1
 
 
-def test_a_session_waiting_for_a_preparation_sees_its_progress(ds: dataset.Dataset,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """A second session opening a dataset that another is preparing shows how far that preparation is (its bar would
-    otherwise stay at 0 for minutes at the large scale), and gets the same connection once it is done."""
-    halfway, release = threading.Event(), threading.Event()
-    real_open = db._open
+def _blocking_make(monkeypatch: pytest.MonkeyPatch, table: str) -> tuple[threading.Event, threading.Event]:
+    """_make that stops before making `table` until released."""
+    reached, release = threading.Event(), threading.Event()
+    make = db._make
 
-    def slow_open(d: dataset.Dataset, progress: db.Progress | None = None,
-                  use_cached: bool = True) -> duckdb.DuckDBPyConnection:
-        assert progress is not None
-        progress(0.5, "click_facts")
-        halfway.set()
-        assert release.wait(30)
-        return real_open(d, progress, use_cached)
+    def slow(con: duckdb.DuckDBPyConnection, state: object, name: str) -> None:
+        if name == table:
+            reached.set()
+            assert release.wait(30)
+        make(con, state, name)
 
-    monkeypatch.setattr(db, "_open", slow_open)
+    monkeypatch.setattr(db, "_make", slow)
+    return reached, release
+
+
+def test_a_query_whose_tables_are_made_runs_while_others_are_built(ds: dataset.Dataset,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    db.run(ds, "dataset_span")
+    reached, release = _blocking_make(monkeypatch, "profile_days")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        try:
+            building = pool.submit(db.prepare, ds)
+            assert reached.wait(30)
+            assert not pool.submit(db.run, ds, "dataset_span").result(timeout=20).empty
+            assert not building.done()
+        finally:
+            release.set()
+        building.result(timeout=60)
+    assert db.is_prepared(ds)
+
+
+def test_a_session_waiting_for_a_build_sees_its_progress(ds: dataset.Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second session needing a table another is building shows how far that build is (its bar would otherwise
+    stay at 0 for minutes at the large scale), and goes on once it is done."""
+    reached, release = _blocking_make(monkeypatch, "click_facts")
     monkeypatch.setattr(db, "WAIT_POLL_SECONDS", 0.01)
-    db.forget(ds)
     mine: list[tuple[float, str]] = []
     theirs: list[tuple[float, str]] = []
     with ThreadPoolExecutor(max_workers=2) as pool:
         try:
-            first = pool.submit(db.connect, ds, lambda fraction, step: mine.append((fraction, step)))
-            assert halfway.wait(30)
-            second = pool.submit(db.connect, ds, lambda fraction, step: theirs.append((fraction, step)))
+            first = pool.submit(db.prepare, ds, None, lambda fraction, step: mine.append((fraction, step)))
+            assert reached.wait(30)
+            second = pool.submit(db.prepare, ds, ["click_facts"],
+                                 lambda fraction, step: theirs.append((fraction, step)))
             deadline = time.monotonic() + 20
             while not theirs and time.monotonic() < deadline:
                 time.sleep(0.01)
-            assert theirs and set(theirs) == {(0.5, "click_facts")}, "the waiting session sees the preparation's step"
+            step = PREPARED.index("click_facts")
+            assert theirs and set(theirs) == {(step / len(PREPARED), "click_facts")}, "the build's step"
             assert not second.done()
         finally:
             release.set()
-        assert first.result(timeout=60) is second.result(timeout=60)
-    assert mine[0] == (0.5, "click_facts") and mine[-1][0] == 1
-    assert db._progress == {}, "nothing is left of a preparation once it is done"
+        first.result(timeout=60)
+        second.result(timeout=60)
+    assert mine[-1] == (1.0, "done") and theirs[-1][0] < 1, "the waiting session built nothing"
+    assert db._progress == {}, "nothing is left of a build once it is done"
 
 
 def test_forget_keeps_the_files(ds: dataset.Dataset) -> None:
-    db.connect(ds)
+    db.prepare(ds)
     db.check_integrity(ds)
     db.forget()
     assert db.is_prepared(ds) and db.integrity_file(ds).is_file()
 
 
-def test_the_manifest_is_written_last_and_names_the_files(ds: dataset.Dataset) -> None:
-    db.connect(ds)
+def test_each_entry_is_written_after_its_file_and_names_it(ds: dataset.Dataset) -> None:
+    db.prepare(ds)
     folder = db.prepared_dir(ds)
-    manifest = json.loads((folder / db.MANIFEST).read_text(encoding="utf-8"))
-    assert sorted(manifest["tables"]) == sorted(PREPARED)
-    for entry in manifest["tables"].values():
+    assert sorted(p.stem for p in folder.glob("*.json")) == sorted(PREPARED)
+    for name in PREPARED:
+        entry = json.loads(_entry(folder, name).read_text(encoding="utf-8"))
         path = folder / entry["file"]
+        assert path.name == f"{name}-{entry['sha256'][:12]}.parquet"
         assert path.stat().st_size == entry["bytes"] and pq.read_metadata(path).num_rows == entry["rows"]
-        assert path.stat().st_mtime_ns <= (folder / db.MANIFEST).stat().st_mtime_ns
+        assert path.stat().st_mtime_ns <= _entry(folder, name).stat().st_mtime_ns

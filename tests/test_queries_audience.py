@@ -724,7 +724,7 @@ def _cuts(t: Tables) -> list[dt.datetime]:
 
 def prepared(ds: dataset.Dataset, text: str, **params: object) -> list[tuple]:
     """Read a prepared table directly (a test of the table itself, beside the queries that read it)."""
-    cur = db.connect(ds).cursor()
+    cur = db.prepare(ds).cursor()
     try:
         return cur.sql(text, params=params).fetchall()
     finally:
