@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from advisor.access import Viewer
-from advisor.dataset import KEYS, REFERENCES, ROW_LABEL, RULES, TABLES, Dataset, Problem
+from advisor.dataset import KEYS, REFERENCES, ROW_LABEL, RULES, TABLES, Dataset, Problem, Rule
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 MACROS = "_macros"
@@ -775,11 +775,14 @@ def _check_rules(ds: Dataset) -> list[Problem]:
     cur = connect(ds).cursor()
     problems: list[Problem] = []
     try:
-        for rule in RULES:
-            if ds.has(rule.table):
-                shown = rule.column if rule.code == "unknown_enum" else ROW_LABEL[rule.table]
-                rel = cur.table(rule.table).filter(rule.violates)
-                problems += _findings(ds, rel, shown, rule.code, rule.severity, rule.table, rule.column, rule.detail)
+        # Every rule of a table in one scan of it (one query per rule took 0.6 s at the demo scale, 74 of them).
+        found: dict[int, list[Problem]] = {}
+        for table in dict.fromkeys(rule.table for rule in RULES):
+            if ds.has(table):
+                numbered = [(i, rule) for i, rule in enumerate(RULES) if rule.table == table]
+                found.update(zip([i for i, _ in numbered], _table_findings(ds, cur, [r for _, r in numbered]),
+                                 strict=True))
+        problems += [problem for i in sorted(found) for problem in found[i]]
         for table, key in KEYS.items():
             if ds.has(table):
                 rel = (cur.table(table).filter(key + " is not null")
@@ -799,12 +802,48 @@ def _check_rules(ds: Dataset) -> list[Problem]:
     return problems
 
 
+def _shown(rule: Rule) -> str:
+    """What a finding of `rule` names as its examples: the values of an enum, else the rows' labels."""
+    return rule.column if rule.code == "unknown_enum" else ROW_LABEL[rule.table]
+
+
+# A table of at most this many rows has its rules checked in one scan; a larger one in one scan per rule, each skipping
+# the row groups whose statistics rule it out (measured per table: one scan takes 5-15 ms against 20-80 ms for a
+# small table's rules, but 4.3 s against 0.2 s for 101 M clicks and 1.5 s against 0.5 s for 21 M follows).
+SCAN_ONCE_ROWS = 100_000
+
+
+def _table_findings(ds: Dataset, cur: duckdb.DuckDBPyConnection, rules: list[Rule]) -> list[list[Problem]]:
+    """The findings of each of `rules` (all of one table): the rows breaking each counted, and up to five of them
+    described."""
+    table = cur.table(rules[0].table)
+    try:
+        small = sum(pq.read_metadata(path).num_rows for path in ds.files[rules[0].table]) <= SCAN_ONCE_ROWS
+    except (OSError, pa.ArrowException):
+        small = False  # the scans say what is wrong with the file
+    if small:
+        [counts] = table.aggregate(", ".join("count(*) filter (where " + rule.violates + ")" for rule in rules)
+                                   ).fetchall()
+    else:
+        counts = [None] * len(rules)  # counted rule by rule below
+    return [_findings(ds, table.filter(rule.violates), _shown(rule), rule.code, rule.severity, rule.table,
+                      rule.column, rule.detail) if n is None or n else []
+            for n, rule in zip(counts, rules, strict=True)]
+
+
 def _findings(ds: Dataset, rel: duckdb.DuckDBPyRelation, shown: str, code: str, severity: str, table: str,
               column: str, detail: str = "") -> list[Problem]:
     """Count the rows of `rel` and describe up to five of them; nothing when there are none."""
     [(n, examples, files)] = rel.aggregate(
         "count(*), list(distinct coalesce(cast(" + shown + " as varchar), 'null'))[1:5], list(distinct _file)[1:3]"
     ).fetchall()
+    return _described(ds, n, examples, files, shown, code, severity, table, column, detail)
+
+
+def _described(ds: Dataset, n: int, examples: list[str] | None, files: list[str] | None, shown: str, code: str,
+               severity: str, table: str, column: str, detail: str = "") -> list[Problem]:
+    """A finding of `n` rows (none when 0), with up to five examples and the files they are in."""
+    examples, files = examples or [], files or []
     if not n:
         return []
     root = str(ds.path) + os.sep
@@ -814,7 +853,8 @@ def _findings(ds: Dataset, rel: duckdb.DuckDBPyRelation, shown: str, code: str, 
                     detail=detail)]
 
 
-_INTEGRITY_CODE = (_check_rules, _findings)  # the functions as defined here, whatever a test patches later
+# The functions as defined here, whatever a test patches later.
+_INTEGRITY_CODE = (_check_rules, _shown, _table_findings, _findings, _described)
 
 
 @functools.cache

@@ -207,6 +207,18 @@ def test_integrity_findings_are_the_same_and_read_from_the_cache(ds: dataset.Dat
     assert db.check_integrity(ds) == without
 
 
+def test_the_findings_are_the_same_from_one_scan_or_one_per_rule(ds: dataset.Dataset,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small tables have their rules checked in one scan, large ones (over db.SCAN_ONCE_ROWS) one scan per rule."""
+    monkeypatch.setattr(db, "SCAN_ONCE_ROWS", 10**12)
+    once = db._check_rules(ds)
+    monkeypatch.setattr(db, "SCAN_ONCE_ROWS", 0)
+    per_rule = db._check_rules(ds)
+    assert once == per_rule
+    assert len({p.table for p in once if p.code not in ("duplicate_key", "unknown_reference")}) >= 2, \
+        "the edge dataset breaks rules of several tables"
+
+
 def test_damaged_integrity_findings_are_computed_again(ds: dataset.Dataset) -> None:
     expected = db.check_integrity(ds)
     db.forget(ds)
