@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +35,20 @@ def test_query_csv_on_stdout_equals_the_query_layer(minimal_dataset: Path, capsy
     assert list(got.columns) == list(want.columns)
     assert got.iloc[0].to_dict() == pytest.approx({k: float(v) for k, v in want.iloc[0].items()})
     assert got.loc[0, "orders"] == 2  # the second order comes 12 h after its click: inside one day
+
+
+def test_query_names_the_tables_it_builds_first_on_stderr(tiny_demo: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "ds"
+    shutil.copytree(tiny_demo, data)  # a dataset never opened
+    monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path / "cache"))
+    code, out, err = _run(capsys, "query", "overview_kpis", "--data", str(data))
+    assert code == 0 and "preparing click_facts (" in err and "preparing profile_days" not in err, err
+    db.forget()
+    code, again, err = _run(capsys, "query", "overview_kpis", "--data", str(data))
+    assert code == 0 and again == out and "preparing" not in err, "read from the cache folder: nothing to say"
+    db.forget()
 
 
 def test_query_writes_every_row_whatever_the_screens_row_cap(tiny_demo: Path, capsys: pytest.CaptureFixture[str],
