@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from .browser_kit import settled as _settled
@@ -105,3 +106,27 @@ def test_a_shared_link_is_the_first_visit_of_a_fresh_server(tiny_demo: Path, bro
                                                            "Merchants"]
         assert "period=30d" in page.url and "lang=en" in page.url
         assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_two_readers_open_a_never_opened_dataset_at_once(tiny_demo: Path, browser, tmp_path: Path) -> None:
+    """The Overview and the Audience screen opened together on a dataset nobody opened: one builds a table while the
+    other waits for it (or builds its own); both screens come, without an error, and the tables are in the cache."""
+    from .browser_kit import streamlit_server
+
+    data, cache = tmp_path / "ds", tmp_path / "cache"
+    shutil.copytree(tiny_demo, data)
+    with streamlit_server(data, tmp_path, ADVISOR_CACHE=str(cache)) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        overview, audience = context.new_page(), context.new_page()
+        overview.goto(f"{url}/?lang=en")
+        audience.goto(f"{url}/audience?lang=en")
+        for page, title in ((overview, "Overview"), (audience, "Audience")):
+            page.get_by_role("heading", name=title).first.wait_for()
+            _settled(page)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            assert page.locator('[data-testid="stProgress"]').count() == 0, "the bar is gone once the tables are made"
+        assert _kpi(overview, "Clicks")
+        context.close()
+    entries = sorted(p.stem for p in cache.glob("*/prepared-*/*.json"))
+    assert {"click_facts", "click_runs", "profile_days"} <= set(entries), entries
+
