@@ -254,14 +254,16 @@ def _filter_arguments(p: argparse.ArgumentParser, merchant: str, k: str) -> None
 
 
 def _building(fraction: float, step: str) -> None:
-    if step != "done":
+    """On a terminal only: a script reading stderr gets its one line of error, as before."""
+    if step != "done" and sys.stderr.isatty():
         print(f"preparing {step} ({fraction:.0%} of the tables these figures need; kept in the cache folder)",
               file=sys.stderr, flush=True)
 
 
 def _open_as(args: argparse.Namespace) -> dataset.Dataset:
     """The dataset, scoped to the --as user of the access file (the same file and rules as the app). The tables its
-    queries build first (the first time anyone needs them: minutes at 100 M clicks) are named on stderr."""
+    queries build first (the first time anyone needs them: minutes at 100 M clicks) are named on stderr when it is
+    a terminal."""
     ds = dataset.open_dataset(args.data, args.tz)
     db.report_progress_to(_building)
     if args.as_user is None:

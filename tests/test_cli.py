@@ -43,6 +43,7 @@ def test_query_names_the_tables_it_builds_first_on_stderr(tiny_demo: Path, tmp_p
     data = tmp_path / "ds"
     shutil.copytree(tiny_demo, data)  # a dataset never opened
     monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # a terminal: a script's stderr stays one error line
     code, out, err = _run(capsys, "query", "overview_kpis", "--data", str(data))
     assert code == 0 and "preparing click_facts (" in err and "preparing profile_days" not in err, err
     db.forget()
