@@ -262,10 +262,12 @@ def is_open(fingerprint: str) -> bool:
 
 @dataclasses.dataclass
 class _State:
-    """What a connection has made of the preparation: the tables made so far, where their files go (None: in
-    memory, the cache being off or unwritable), and one lock so that each table is built once."""
+    """What a connection has made of the preparation: the texts it was opened with (_prepare.sql, _macros.sql: what
+    each query needs is read from them, not from the files again), the tables made so far, where their files go
+    (None: in memory, the cache being off or unwritable), and one lock so that each table is built once."""
 
     sql: str
+    macros: str
     folder: Path | None
     made: set[str] = dataclasses.field(default_factory=set)
     building: threading.Lock = dataclasses.field(default_factory=threading.Lock)
@@ -303,9 +305,9 @@ def connect(ds: Dataset) -> duckdb.DuckDBPyConnection:
             con = _connections.get(ds.fingerprint)
             if con is not None:  # another session opened it while this one waited
                 return con
-        con = _open(ds)
-        sql = _prepare_sql()
-        state = _State(sql, prepared_dir(ds, sql) if persisted_cache_enabled() else None)
+        sql, macros = _prepare_sql(), _macros_sql()
+        con = _open(ds, sql, macros)
+        state = _State(sql, macros, prepared_dir(ds, sql) if persisted_cache_enabled() else None)
         if state.folder is not None:
             _mark_and_prune(ds, state.folder)
         with _lock:
@@ -320,10 +322,15 @@ def prepare(ds: Dataset, tables: Iterable[str] | None = None,
     """The connection of `ds` with prepared `tables` made (all of them by default), and what they are made from;
     `progress(fraction, step)` as in report_progress_to."""
     con = connect(ds)
-    sql = _prepare_sql()
-    wanted = prepared_tables(sql) if tables is None else list(tables)
-    _ensure(ds, con, _needs(" ".join(wanted), sql, _macros_sql()), progress)
+    state = _state(ds)
+    wanted = prepared_tables(state.sql) if tables is None else list(tables)
+    _ensure(ds, con, _needs(" ".join(wanted), state.sql, state.macros), progress)
     return con
+
+
+def _state(ds: Dataset) -> _State:
+    with _lock:
+        return _states[ds.fingerprint]
 
 
 def _ensure(ds: Dataset, con: duckdb.DuckDBPyConnection, tables: Sequence[str],
@@ -331,8 +338,7 @@ def _ensure(ds: Dataset, con: duckdb.DuckDBPyConnection, tables: Sequence[str],
     """Make the prepared `tables` (in the preparation's order, each after what it is made from) that are not made
     yet. One build at a time per dataset: a caller that needs a table another is building waits for it, and gets
     that build's progress every WAIT_POLL_SECONDS."""
-    with _lock:
-        state = _states[ds.fingerprint]
+    state = _state(ds)
     if state.made.issuperset(tables):
         return
     report = progress or _reporter.get() or (lambda _fraction, _step: None)
@@ -347,7 +353,10 @@ def _ensure(ds: Dataset, con: duckdb.DuckDBPyConnection, tables: Sequence[str],
     try:
         for name in missing:
             if name in built:
-                _report_shared(ds, report, built.index(name) / len(built), name)
+                step = (built.index(name) / len(built), name)
+                with _lock:
+                    _progress[ds.fingerprint] = step  # for the sessions waiting for this build
+                report(*step)
             _make(con, state, name)
             state.made.add(name)
     finally:
@@ -360,19 +369,16 @@ def _ensure(ds: Dataset, con: duckdb.DuckDBPyConnection, tables: Sequence[str],
 
 def _ensure_for(ds: Dataset, con: duckdb.DuckDBPyConnection, sql: str) -> None:
     """Make the prepared tables statement `sql` may read; a failure to make one is a PrepareError."""
+    state = _state(ds)
     try:
-        _ensure(ds, con, _needs(sql, _prepare_sql(), _macros_sql()))
+        _ensure(ds, con, _needs(sql, state.sql, state.macros))
     except duckdb.Error as exc:
         raise PrepareError((str(exc).splitlines() or [type(exc).__name__])[0][:300]) from None
 
 
-def _report_shared(ds: Dataset, report: Progress, fraction: float, step: str) -> None:
-    with _lock:
-        _progress[ds.fingerprint] = (fraction, step)
-    report(fraction, step)
-
-
-def _open(ds: Dataset) -> duckdb.DuckDBPyConnection:
+def _open(ds: Dataset, sql: str, macros: str) -> duckdb.DuckDBPyConnection:
+    """The locked-down connection of `ds`: its views, and the preparation `sql` (_prepare.sql: its macros, a
+    placeholder per table) and `macros` (_macros.sql)."""
     cache = cache_dir() / ds.fingerprint
     (cache / "tmp").mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(":memory:", config={
@@ -410,13 +416,13 @@ def _open(ds: Dataset) -> duckdb.DuckDBPyConnection:
                     ).create_view(name)
     # The preparation's macros, and a placeholder for each of its tables, so that _macros.sql's macros can name
     # them (DuckDB binds a macro when it is created); each is replaced by the table when a query first needs it.
-    for statement in con.extract_statements(_prepare_sql()):
+    for statement in con.extract_statements(sql):
         created = prepared_tables(statement.query)
         if created:
             _placeholder(con, created[0], _select_of(statement.query))
         else:
             con.execute(statement.query)
-    con.execute(_macros_sql())
+    con.execute(macros)
     con.execute("SET lock_configuration = true")
     return con
 

@@ -595,12 +595,12 @@ def test_opening_one_dataset_does_not_block_another(ds: dataset.Dataset, edge: d
     opened: list[str] = []
     real_open = db._open
 
-    def slow_open(d: dataset.Dataset) -> duckdb.DuckDBPyConnection:
+    def slow_open(d: dataset.Dataset, *texts: str) -> duckdb.DuckDBPyConnection:
         opened.append(d.fingerprint)
         if d.fingerprint == ds.fingerprint:
             started.set()
             assert release.wait(30)
-        return real_open(d)
+        return real_open(d, *texts)
 
     monkeypatch.setattr(db, "_open", slow_open)
     db.forget(edge)
