@@ -24,10 +24,12 @@ from posts
 order by influencer_id, posted_at;
 
 -- Every follow of the export (the fans view, less the _file of each row), in influencer order, then by follow time:
--- every named query and every table below reads this copy. The export's own files may hold an influencer's follows in
--- every row group (they do at the large scale: each of its 21 row groups spans nearly all 10,000 influencers), so one
--- account's follows were a scan of all 21 M rows; here they are a row group or two (~0.1 s less per query at the large
--- scale, docs/benchmarks.md). The integrity rules read the fans view, whose rows name their file.
+-- every named query reads this copy. The export's own files may hold an influencer's follows in every row group (they
+-- do at the large scale: each of its 21 row groups spans nearly all 10,000 influencers), so one account's follows were
+-- a scan of all 21 M rows; here they are a row group or two (~0.1 s less per query at the large scale,
+-- docs/benchmarks.md). The tables below that read every follow once (fan_spans, order_last_click's fan test,
+-- follow_days) read the fans view instead, so that the Overview, which needs them, does not wait for this copy (15 s
+-- to sort and write at the large scale). The integrity rules read the fans view, whose rows name their file.
 create or replace table fan_follows as
 select * exclude (_file)
 from fans
@@ -36,24 +38,41 @@ order by influencer_id, followed_at;
 -- The time a user was a fan of an influencer, as disjoint spans: overlapping or touching follows of the same
 -- pair are merged, follows that never made a fan (no start, or ending at or before it) are left out. So a user
 -- is a fan at t (is_fan_at over any follow) exactly when one span holds t, and a join on the pair and t finds
--- at most one span: an equality join instead of a correlated exists over every follow.
+-- at most one span: an equality join instead of a correlated exists over every follow. A pair's only follow is its
+-- span; the windows that merge follows sort the pairs with two or more only (none at the large scale, where this
+-- takes 5-7 s instead of 8-10 s). Read from the export (the fans view), not from fan_follows, which the clicks' fan
+-- test does not need (the follows in influencer order take 15 s to sort and write at that scale).
 create or replace table fan_spans as
 with follows as (
     select influencer_id, fan_id, followed_at, unfollowed_at
-    from fan_follows
+    from fans
     where influencer_id is not null and fan_id is not null and followed_at is not null
       and (unfollowed_at is null or unfollowed_at > followed_at)
+), pairs as (
+    -- with one follow, min() is that follow's own start and end (a null end stays null)
+    select influencer_id, fan_id, count(*) as follows, min(followed_at) as followed_at,
+           min(unfollowed_at) as unfollowed_at
+    from follows
+    group by influencer_id, fan_id
+), repeated as (
+    select f.*
+    from follows f
+    semi join pairs p on p.influencer_id = f.influencer_id and p.fan_id = f.fan_id and p.follows > 1
 ), opened as (
     -- a follow opens a span when it starts after every earlier follow of the pair has ended
     select *, coalesce(followed_at > max(coalesce(unfollowed_at, 'infinity'::timestamp)) over (
                   partition by influencer_id, fan_id order by followed_at, unfollowed_at
                   rows between unbounded preceding and 1 preceding), true) as opens
-    from follows
+    from repeated
 ), numbered as (
     select *, sum(opens::integer) over (
                   partition by influencer_id, fan_id order by followed_at, unfollowed_at rows unbounded preceding) as span
     from opened
 )
+select influencer_id, fan_id, followed_at, unfollowed_at
+from pairs
+where follows = 1
+union all
 select influencer_id, fan_id, min(followed_at) as followed_at,
        if(bool_or(unfollowed_at is null), null, max(unfollowed_at)) as unfollowed_at
 from numbered
@@ -77,12 +96,19 @@ order by p.influencer_id, c.clicked_at;
 
 -- The first and last click per author of the clicked post (null for a post that does not exist) and product: the
 -- span of the clicks a viewer may see (its influencers', its products') is the span of its rows, ~1 M of them at the
--- large scale instead of every click.
+-- large scale instead of every click. From the clicks' span per post and product (2.1 M pairs there), so that only
+-- those meet the posts: 4.3-4.6 s at that scale, where joining every click to its post took 6.7-7.2 s.
 create or replace table click_extremes as
-select influencer_id, product_id, min(clicked_at) as first_at, max(clicked_at) as last_at
-from click_facts
-group by influencer_id, product_id
-order by influencer_id, product_id;
+with per_post as (
+    select post_id, product_id, min(clicked_at) as first_at, max(clicked_at) as last_at
+    from clicks
+    group by post_id, product_id
+)
+select p.influencer_id, c.product_id, min(c.first_at) as first_at, max(c.last_at) as last_at
+from per_post c
+left join influencer_posts p on p.post_id = c.post_id
+group by p.influencer_id, c.product_id
+order by p.influencer_id, c.product_id;
 
 -- Every click on an existing post counted by local day (day) and by the local day of the same user's previous such
 -- click, on any influencer's post (prev_day; null for the user's first, and for the clicks without a user, has_user
@@ -92,9 +118,10 @@ order by influencer_id, product_id;
 -- clicks (~12 s at the large scale).
 create or replace table daily_clicks as
 with runs as (
-    select clicked_at, user_id, lag(clicked_at) over (partition by user_id order by clicked_at) as prev_at
-    from click_facts
-    where influencer_id is not null and clicked_at is not null
+    select c.clicked_at, c.user_id, lag(c.clicked_at) over (partition by c.user_id order by c.clicked_at) as prev_at
+    from clicks c
+    join influencer_posts p on p.post_id = c.post_id
+    where p.influencer_id is not null and c.clicked_at is not null
 )
 select date_trunc('day', clicked_at) as day, case when user_id is not null then date_trunc('day', prev_at) end as prev_day,
        user_id is not null as has_user,
@@ -127,28 +154,35 @@ order by influencer_id, product_id, day;
 
 -- The latest click of the same user on the same product at or before each order, whatever its lag,
 -- with the author of the clicked post (null for a post that does not exist). Ties at one instant go to
--- the higher post_id (then campaign, then channel, so the choice is always the same). Only the clicks of
--- a user and product that were ordered can be such a click, so only those are grouped.
+-- the higher post_id, then campaign (none counting as -1), then channel, a null post or channel losing, so the choice
+-- is always the same and every column is of the chosen click. Only the clicks of a user and product that were ordered
+-- can be such a click, so only those are grouped: the instant's greatest click as a struct compared field by field
+-- (one max of a struct took 5.5 s at the large scale, where an arg_max per column took 10 s and could take each
+-- column from another click when a post or channel was null).
 create or replace table order_last_click as
 with clicks_one_per_instant as (
-    select c.user_id, c.product_id, c.clicked_at,
-           arg_max(c.post_id, (c.post_id, coalesce(c.campaign_id, -1), c.channel)) as post_id,
-           arg_max(c.channel, (c.post_id, coalesce(c.campaign_id, -1), c.channel)) as channel,
-           arg_max(c.campaign_id, (c.post_id, coalesce(c.campaign_id, -1), c.channel)) as campaign_id
-    from clicks c
-    semi join orders o on o.user_id = c.user_id and o.product_id = c.product_id
-    group by c.user_id, c.product_id, c.clicked_at
+    select user_id, product_id, clicked_at, chosen.post_id, chosen.channel, chosen.campaign_id
+    from (select c.user_id, c.product_id, c.clicked_at,
+                 max({'has_post': c.post_id is not null, 'post_id': c.post_id,
+                      'campaign': coalesce(c.campaign_id, -1),
+                      'has_channel': c.channel is not null, 'channel': c.channel,
+                      'campaign_id': c.campaign_id}) as chosen
+          from clicks c
+          semi join orders o on o.user_id = c.user_id and o.product_id = c.product_id
+          group by c.user_id, c.product_id, c.clicked_at)
 )
 select o.order_id, o.ordered_at, o.user_id, o.product_id, o.quantity, o.amount, o.status, o.refunded_at,
        c.clicked_at, c.post_id, c.channel, c.campaign_id, p.influencer_id,
-       -- whether the buyer was a fan of the clicked post's author when ordering
-       s.fan_id is not null as from_fan
+       -- whether the buyer was a fan of the clicked post's author when ordering: any follow of the pair holding that
+       -- moment (from the export, not fan_spans: the Overview needs this table first, and the spans took 7 s to build
+       -- at the large scale, where this test costs 2 s more than a join to them)
+       exists (select 1 from fans f
+               where f.influencer_id = p.influencer_id and f.fan_id = o.user_id
+                 and is_fan_at(f.followed_at, f.unfollowed_at, o.ordered_at)) as from_fan
 from orders o
 asof left join clicks_one_per_instant c
     on o.user_id = c.user_id and o.product_id = c.product_id and c.clicked_at <= o.ordered_at
 left join influencer_posts p on p.post_id = c.post_id
-left join fan_spans s on s.influencer_id = p.influencer_id and s.fan_id = o.user_id
-    and is_fan_at(s.followed_at, s.unfollowed_at, o.ordered_at)
 order by p.influencer_id, o.ordered_at;
 -- The interest buckets of a profile: each distinct tag once (NULL tags left out), ['unknown'] without any.
 create or replace macro interest_tags(interests) as
@@ -279,15 +313,15 @@ create or replace table follow_days as
 with marks as (
     select influencer_id, ceil_day(followed_at) as day, 1 as fans_in, 0 as fans_out, null as source, 0 as new_fans,
            0 as lost_fans
-    from fan_follows where followed_at is not null
+    from fans where followed_at is not null
     union all
-    select influencer_id, ceil_day(unfollowed_at), 0, 1, null, 0, 0 from fan_follows where unfollowed_at is not null
+    select influencer_id, ceil_day(unfollowed_at), 0, 1, null, 0, 0 from fans where unfollowed_at is not null
     union all
     select influencer_id, date_trunc('day', followed_at), 0, 0, source, 1, 0
-    from fan_follows where followed_at is not null
+    from fans where followed_at is not null
     union all
     select influencer_id, date_trunc('day', unfollowed_at), 0, 0, null, 0, 1
-    from fan_follows where unfollowed_at is not null
+    from fans where unfollowed_at is not null
 )
 select influencer_id, day,
        cast(sum(fans_in) as bigint) as fans_in,

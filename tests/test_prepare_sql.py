@@ -22,8 +22,7 @@ def _ts(seconds: int | None) -> pd.Timestamp | None:
 
 
 def spans_of(rows: list[tuple]) -> pd.DataFrame:
-    """fan_spans as the preparation script makes it, from these follows (a `fan_follows` table of just its
-    columns)."""
+    """fan_spans as the preparation script makes it, from these follows (a `fans` table of just its columns)."""
     fans = pd.DataFrame([(i, f, _ts(a), _ts(b)) for i, f, a, b in rows],
                         columns=["influencer_id", "fan_id", "followed_at", "unfollowed_at"]).astype(
         {"influencer_id": "int64", "fan_id": "int64", "followed_at": "datetime64[us]",
@@ -32,7 +31,7 @@ def spans_of(rows: list[tuple]) -> pd.DataFrame:
     con = duckdb.connect()
     try:
         con.register("fans_frame", fans)
-        con.execute("create table fan_follows as select * from fans_frame")
+        con.execute("create table fans as select * from fans_frame")
         for statement in con.extract_statements(sql):
             if "macro is_fan_at" in statement.query:
                 con.execute(statement.query)
@@ -116,22 +115,24 @@ def test_activities_90_days_apart_make_one_span_and_a_microsecond_more_two() -> 
 
 # ---- daily_clicks: the clicks of whole days, and the users who clicked in them ----------------------------------
 
-# A click of user 1, 2 or none (None) on an existing post or not (influencer 1 or None), on a day 0..6 plus an instant
-# in it: 0 (midnight), a microsecond either side of it, or noon. Repeats make clicks of one user at the same instant.
-clicks_on_days = st.lists(st.tuples(st.sampled_from([1, 2, None]), st.sampled_from([1, None]), st.integers(0, 6),
+# A click of user 1, 2 or none (None) on post 1 (of influencer 1), 2 (not exported) or 3 (exported without an
+# influencer), on a day 0..6 plus an instant in it: 0 (midnight), a microsecond either side of it, or noon. Repeats
+# make clicks of one user at the same instant. Only post 1's clicks count.
+clicks_on_days = st.lists(st.tuples(st.sampled_from([1, 2, None]), st.sampled_from([1, 2, 3]), st.integers(0, 6),
                                     st.sampled_from([0, 1, 12 * 3600 * 10**6, 24 * 3600 * 10**6 - 1])), max_size=14)
 
 
 def daily_clicks_of(rows: list[tuple]) -> duckdb.DuckDBPyConnection:
-    """A connection holding daily_clicks as the preparation script makes it, from these clicks (a click_facts of
-    just the columns it reads), and the macros that read it."""
-    frame = pd.DataFrame([(user, influencer, EPOCH + day * DAY + pd.Timedelta(microseconds=us))
-                          for user, influencer, day, us in rows],
-                         columns=["user_id", "influencer_id", "clicked_at"]).astype(
-        {"user_id": "Int64", "influencer_id": "Int64", "clicked_at": "datetime64[us]"})
+    """A connection holding daily_clicks as the preparation script makes it, from these clicks and posts (tables
+    `clicks` and `influencer_posts` of just the columns it reads), and the macros that read it."""
+    frame = pd.DataFrame([(user, post, EPOCH + day * DAY + pd.Timedelta(microseconds=us))
+                          for user, post, day, us in rows],
+                         columns=["user_id", "post_id", "clicked_at"]).astype(
+        {"user_id": "Int64", "post_id": "Int64", "clicked_at": "datetime64[us]"})
     con = duckdb.connect()
     con.register("frame", frame)
-    con.execute("create table click_facts as select * from frame")
+    con.execute("create table clicks as select * from frame")
+    con.execute("create table influencer_posts as select * from (values (1, 1), (3, null)) p(post_id, influencer_id)")
     con.execute(db._statement(con, db._prepare_sql(), "daily_clicks"))
     for statement in con.extract_statements((db.QUERY_DIR / f"{db.MACROS}.sql").read_text(encoding="utf-8")):
         if any(f"macro {name}(" in statement.query
@@ -152,8 +153,7 @@ def test_the_clickers_of_whole_days_are_the_distinct_users_who_clicked_in_them(r
                           {"from": start.to_pydatetime(), "to": end.to_pydatetime()}).fetchone()
     finally:
         con.close()
-    inside = [(user, EPOCH + day * DAY + pd.Timedelta(microseconds=us)) for user, influencer, day, us in rows
-              if influencer is not None]
+    inside = [(user, EPOCH + day * DAY + pd.Timedelta(microseconds=us)) for user, post, day, us in rows if post == 1]
     inside = [(user, t) for user, t in inside if start <= t < end]
     assert got == (len(inside), len({user for user, _ in inside if user is not None})), rows
 
@@ -174,3 +174,52 @@ def test_a_bound_that_is_not_a_midnight_or_a_narrower_view_has_no_rows_there() -
         assert rows(EPOCH, EPOCH + 2 * DAY, [], None, [1]) == 0
     finally:
         con.close()
+
+
+# ---- order_last_click: the click an order starts from, ties at one instant ---------------------------------------
+
+# A click of one user on one product at second 0 or 2, of post 1, 2 or none, campaign none, 1 or 2, channel a, b or
+# none (a null post or channel breaks the contract, and is reported, but must not scramble the choice).
+tied_clicks = st.lists(st.tuples(st.sampled_from([0, 2]), st.sampled_from([None, 1, 2]), st.sampled_from([None, 1, 2]),
+                                 st.sampled_from([None, "a", "b"])), min_size=1, max_size=8)
+
+
+def _rank(click: tuple) -> tuple:
+    """Ties at one instant (_prepare.sql): the higher post, then campaign (none as -1), then channel; nulls lose."""
+    _, post, campaign, channel = click
+    return (post is not None, post or 0, -1 if campaign is None else campaign, channel is not None, channel or "")
+
+
+@settings(max_examples=200, deadline=None)
+@given(tied_clicks)
+def test_an_order_s_latest_click_is_one_click_of_its_instant_the_highest_ranked(rows: list[tuple]) -> None:
+    con = duckdb.connect()
+    try:
+        con.execute("create table clicks as select * from (values " + ", ".join(
+            f"(timestamp '2026-05-01' + interval {s} second, 7, {'null' if p is None else p}, 5, "
+            f"{'null' if ch is None else repr(ch)}, {'null' if c is None else c})" for s, p, c, ch in rows) +
+            ") c(clicked_at, user_id, post_id, product_id, channel, campaign_id)")
+        con.execute("create table orders as select * from (values (1, timestamp '2026-05-01 00:00:01'), "
+                    "(2, timestamp '2026-05-01 00:00:03')) o(order_id, ordered_at), "
+                    "(select 7 as user_id, 5 as product_id, 1 as quantity, 9.9 as amount, 'paid' as status, "
+                    "null::timestamp as refunded_at)")
+        con.execute("create table influencer_posts as "
+                    "select * from (values (1, 10), (2, 20)) p(post_id, influencer_id)")
+        con.execute("create table fans (influencer_id bigint, fan_id bigint, followed_at timestamp, "
+                    "unfollowed_at timestamp)")
+        for statement in con.extract_statements(db._prepare_sql()):
+            if "macro is_fan_at" in statement.query:
+                con.execute(statement.query)
+        con.execute(db._statement(con, db._prepare_sql(), "order_last_click"))
+        got = {order: (post, channel, campaign) for order, post, channel, campaign in con.execute(
+            "select order_id, post_id, channel, campaign_id from order_last_click").fetchall()}
+    finally:
+        con.close()
+    for order, at in ((1, 1), (2, 3)):
+        before = [r for r in rows if r[0] <= at]
+        if not before:
+            assert got[order] == (None, None, None)
+            continue
+        latest = max(r[0] for r in before)
+        _, post, campaign, channel = max((r for r in before if r[0] == latest), key=_rank)
+        assert got[order] == (post, channel, campaign), (order, rows)

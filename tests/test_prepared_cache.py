@@ -538,7 +538,7 @@ def test_a_table_named_only_in_a_macro_is_needed() -> None:
     """post_ranking names neither: post_figures (a macro of _macros.sql) reads post_click_days, made from
     click_facts."""
     needs = db._needs(db.read_query("post_ranking"), db._prepare_sql(), db._macros_sql())
-    assert {"post_click_days", "click_facts", "fan_spans", "fan_follows"} <= set(needs)
+    assert {"post_click_days", "click_facts", "fan_spans", "influencer_posts"} <= set(needs)
     assert list(needs) == [t for t in PREPARED if t in needs]
     assert db._needs("select 1 -- from click_facts", db._prepare_sql(), db._macros_sql()) == ()
 
