@@ -256,8 +256,8 @@ def _filter_arguments(p: argparse.ArgumentParser, merchant: str, k: str) -> None
 def _building(fraction: float, step: str) -> None:
     """On a terminal only: a script reading stderr gets its one line of error, as before."""
     if step != "done" and sys.stderr.isatty():
-        print(f"preparing {step} ({fraction:.0%} of the tables these figures need; kept in the cache folder)",
-              file=sys.stderr, flush=True)
+        # the fraction is of the tables the figures' SQL names, not all of which they may read: a lower bound
+        print(f"preparing {step} (at least {fraction:.0%} done; kept in the cache folder)", file=sys.stderr, flush=True)
 
 
 def _open_as(args: argparse.Namespace) -> dataset.Dataset:

@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -194,8 +195,8 @@ def _words(sql: str) -> set[str]:
 def _needs(sql: str, prepare: str, macros: str) -> tuple[str, ...]:
     """The prepared tables a statement may read, in the preparation's order: those it names, those the macros it
     calls name (_macros.sql and _prepare.sql's own), and the tables those are made from, all the way down. Read from
-    the words of the texts, so a name in a branch the statement does not take counts too (built, never wrong); a
-    table it reads but this misses would fail the query rather than read empty (see _placeholder)."""
+    the words of the texts, so a name in a branch the statement does not take counts too: what making a table needs
+    first (its own statement takes no branch), and an upper bound of what a query may build (_reading)."""
     con = duckdb.connect()
     try:
         bodies: dict[str, str] = {}
@@ -294,7 +295,7 @@ def report_progress_to(progress: Progress | None) -> None:
 def connect(ds: Dataset) -> duckdb.DuckDBPyConnection:
     """One locked-down in-memory connection per dataset fingerprint, with a view per contract table. Opening it is
     quick: each prepared table is made (read from the cache folder, or built and written there) when a query first
-    needs it (_ensure). Only the dataset being opened waits: other datasets are served meanwhile."""
+    reads it (_reading). Only the dataset being opened waits: other datasets are served meanwhile."""
     with _lock:
         con = _connections.get(ds.fingerprint)
         if con is not None:
@@ -334,13 +335,15 @@ def _state(ds: Dataset) -> _State:
 
 
 def _ensure(ds: Dataset, con: duckdb.DuckDBPyConnection, tables: Sequence[str],
-            progress: Progress | None = None) -> None:
+            progress: Progress | None = None, *, before: int = 0, planned: int = 0, finish: bool = True) -> int:
     """Make the prepared `tables` (in the preparation's order, each after what it is made from) that are not made
-    yet. One build at a time per dataset: a caller that needs a table another is building waits for it, and gets
-    that build's progress every WAIT_POLL_SECONDS."""
+    yet; the number built (not read from the cache folder). One build at a time per dataset: a caller that needs a
+    table another is building waits for it, and gets that build's progress every WAIT_POLL_SECONDS. The fraction
+    reported before each table counts the `before` tables the caller built already, out of the `planned` it may
+    build in all (at least those); `finish`: report (1.0, "done") after."""
     state = _state(ds)
     if state.made.issuperset(tables):
-        return
+        return 0
     report = progress or _reporter.get() or (lambda _fraction, _step: None)
     while not state.building.acquire(timeout=WAIT_POLL_SECONDS):
         with _lock:
@@ -349,11 +352,11 @@ def _ensure(ds: Dataset, con: duckdb.DuckDBPyConnection, tables: Sequence[str],
             report(*under_way)
     missing = [name for name in tables if name not in state.made]
     # Only the tables to build are reported: reading one from the cache folder takes a moment.
-    built = [name for name in missing if state.folder is None or _read_entry(state.folder, name) is None]
+    built = _to_build(state, missing)
     try:
         for name in missing:
             if name in built:
-                step = (built.index(name) / len(built), name)
+                step = ((before + built.index(name)) / max(planned, before + len(built)), name)
                 with _lock:
                     _progress[ds.fingerprint] = step  # for the sessions waiting for this build
                 report(*step)
@@ -363,17 +366,63 @@ def _ensure(ds: Dataset, con: duckdb.DuckDBPyConnection, tables: Sequence[str],
         with _lock:
             _progress.pop(ds.fingerprint, None)
         state.building.release()
-        if built:
+        if built and finish:
             report(1.0, "done")  # also when a build failed: the bar goes, the query's error is shown
+    return len(built)
 
 
-def _ensure_for(ds: Dataset, con: duckdb.DuckDBPyConnection, sql: str) -> None:
-    """Make the prepared tables statement `sql` may read; a failure to make one is a PrepareError."""
+def _to_build(state: _State, tables: Sequence[str]) -> list[str]:
+    """Those of `tables` neither made nor in the cache folder: what making them builds (a read is quick)."""
+    return [name for name in tables
+            if name not in state.made and (state.folder is None or _read_entry(state.folder, name) is None)]
+
+
+# What a placeholder's error says (_placeholder): the prepared table a query read before it was made.
+_UNMADE = re.compile(r"prepared table ([a-z_][a-z0-9_]*) is read before it is made")
+T = TypeVar("T")
+
+
+def _reading(ds: Dataset, con: duckdb.DuckDBPyConnection, sql: str, attempt: Callable[[], T]) -> T:
+    """attempt(), which runs statement `sql` on a cursor of its own, with the prepared tables it reads made: when it
+    reads a placeholder, that table and what it is made from are made (read from the cache folder, else built) and
+    it runs again. So a query makes the tables of the branch its parameters take, not every table its text and
+    macros name (_needs): the Overview of every influencer over whole days reads rollups by day, and its branch that
+    reads click_facts, not taken, would cost 84 s at the large scale. Progress goes to the thread's reporter, out of
+    the tables `sql` names that are neither made nor in the cache folder (all it may build). A failure to make a
+    table is a PrepareError."""
     state = _state(ds)
+    reporter = _reporter.get()
+    shown = False
+
+    def report(fraction: float, step: str) -> None:
+        nonlocal shown
+        shown = True
+        if reporter is not None:
+            reporter(fraction, step)
+
+    made: set[str] = set()
+    planned: int | None = None
+    built = 0
     try:
-        _ensure(ds, con, _needs(sql, state.sql, state.macros))
-    except duckdb.Error as exc:
-        raise PrepareError((str(exc).splitlines() or [type(exc).__name__])[0][:300]) from None
+        while True:
+            try:
+                return attempt()
+            except duckdb.Error as exc:
+                unmade = _UNMADE.search(str(exc))
+                if unmade is None or unmade.group(1) in made:
+                    raise
+                table = unmade.group(1)
+            made.add(table)
+            if planned is None:
+                planned = len(_to_build(state, _needs(sql, state.sql, state.macros)))
+            try:
+                built += _ensure(ds, con, _needs(table, state.sql, state.macros), report, before=built,
+                                 planned=planned, finish=False)
+            except duckdb.Error as exc:
+                raise PrepareError((str(exc).splitlines() or [type(exc).__name__])[0][:300]) from None
+    finally:
+        if shown:
+            report(1.0, "done")  # also when a build failed: the bar goes, the query's error is shown
 
 
 def _open(ds: Dataset, sql: str, macros: str) -> duckdb.DuckDBPyConnection:
@@ -429,8 +478,8 @@ def _open(ds: Dataset, sql: str, macros: str) -> duckdb.DuckDBPyConnection:
 
 def _placeholder(con: duckdb.DuckDBPyConnection, name: str, select: str) -> None:
     """A view standing in for prepared table `name` until it is made: its columns, and an error as soon as it is
-    read, so a query that reads a table _needs missed fails (in the tests) rather than read it empty. Typed nulls
-    rather than its query, so that binding the next placeholder does not expand every one before it."""
+    read: a query reading it fails, and _reading makes the table and runs it again (a query never reads one empty).
+    Typed nulls rather than its query, so that binding the next placeholder does not expand every one before it."""
     rel = con.sql(select)
     failure = "error('prepared table " + name + " is read before it is made')"
     columns = ", ".join("cast(" + failure + " as " + str(kind) + ") as " + '"' + column.replace('"', '""') + '"'
@@ -630,14 +679,18 @@ def floor_scan(ds: Dataset, name: str) -> list[tuple]:
     statements = con.extract_statements(sql)
     if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
         raise QueryError(f"floor {name} must be exactly one SELECT statement")
-    _ensure_for(ds, con, sql)
-    cur = con.cursor()
+
+    def attempt() -> list[tuple]:
+        cur = con.cursor()
+        try:
+            return cur.sql(sql).fetchall()
+        finally:
+            cur.close()
+
     try:
-        return cur.sql(sql).fetchall()
+        return _reading(ds, con, sql, attempt)
     except duckdb.Error as exc:
         raise QueryError(f"floor {name} failed: {str(exc).splitlines()[0]}") from None
-    finally:
-        cur.close()
 
 
 _checked: dict[str, str] = {}
@@ -682,28 +735,32 @@ def run(ds: Dataset, name: str, viewer: Viewer | None = None, **params: object) 
     missing, extra = wanted - set(values), set(params) - wanted
     if missing or extra:
         raise QueryError(f"query {name}: missing parameters {sorted(missing)}, unknown {sorted(extra)}")
-    _ensure_for(ds, con, sql)
-    cur = con.cursor()
-    done = threading.Event()
-    watchdog = threading.Thread(target=_interrupt_when_late, args=(cur, done), daemon=True)
-    watchdog.start()
+
+    def attempt() -> pa.Table:
+        cur = con.cursor()
+        done = threading.Event()
+        watchdog = threading.Thread(target=_interrupt_when_late, args=(cur, done), daemon=True)
+        watchdog.start()
+        try:
+            reader = cur.sql(sql, params={k: values[k] for k in wanted}).to_arrow_reader(65_536)
+            batches, rows = [], 0
+            for batch in reader:
+                batches.append(batch)
+                rows += batch.num_rows
+                if rows > MAX_ROWS and not _uncapped.get():
+                    raise TooManyRows(name, MAX_ROWS)
+            return pa.Table.from_batches(batches, schema=reader.schema)
+        finally:
+            done.set()
+            watchdog.join()
+            cur.close()
+
     try:
-        reader = cur.sql(sql, params={k: values[k] for k in wanted}).to_arrow_reader(65_536)
-        batches, rows = [], 0
-        for batch in reader:
-            batches.append(batch)
-            rows += batch.num_rows
-            if rows > MAX_ROWS and not _uncapped.get():
-                raise TooManyRows(name, MAX_ROWS)
-        table = pa.Table.from_batches(batches, schema=reader.schema)
+        table = _reading(ds, con, sql, attempt)
     except duckdb.InterruptException:
         raise QueryError(f"query {name} took longer than {MAX_SECONDS:.0f} s") from None
     except duckdb.Error as exc:
         raise QueryError(f"query {name} failed: {str(exc).splitlines()[0]}") from None
-    finally:
-        done.set()
-        watchdog.join()
-        cur.close()
     return _to_pandas(table)
 
 

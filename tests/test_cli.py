@@ -45,7 +45,8 @@ def test_query_names_the_tables_it_builds_first_on_stderr(tiny_demo: Path, tmp_p
     monkeypatch.setenv("ADVISOR_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # a terminal: a script's stderr stays one error line
     code, out, err = _run(capsys, "query", "overview_kpis", "--data", str(data))
-    assert code == 0 and "preparing click_facts (" in err and "preparing profile_days" not in err, err
+    assert code == 0 and "preparing daily_clicks (" in err and "preparing profile_days" not in err, err
+    assert "preparing click_facts" not in err, "every influencer's figures over whole days are sums by day"
     db.forget()
     code, again, err = _run(capsys, "query", "overview_kpis", "--data", str(data))
     assert code == 0 and again == out and "preparing" not in err, "read from the cache folder: nothing to say"
