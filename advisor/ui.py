@@ -287,7 +287,7 @@ def _open(path: Path, tz: str, lang: str) -> Dataset:
 def _prepare(path: Path, tz: str, lang: str) -> None:
     """A dataset's first open in this process: run the integrity rules under a progress bar, unless the cache folder
     holds their findings. Outside _open_cached, whose st.* calls would be replayed on every hit. (The prepared tables
-    are made when a figure first needs them, under the page's bar: _BuildBar.)"""
+    are made when a query first reads them, under the page's bar: _BuildBar.)"""
     ds = open_dataset(path, tz)
     if db.integrity_file(ds).is_file():
         return  # reading the findings takes a moment: no bar
