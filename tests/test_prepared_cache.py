@@ -715,6 +715,41 @@ def test_a_session_waiting_for_a_build_sees_its_progress(ds: dataset.Dataset, mo
     assert db._progress == {}, "nothing is left of a build once it is done"
 
 
+def test_a_query_waiting_for_another_s_build_shows_it_then_clears_its_bar(ds: dataset.Dataset,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader whose query needs a table another reader is building: its bar shows that build's progress, then
+    goes once its own query is done (it built nothing itself)."""
+    reads = db._needs(db.read_query("dataset_span"), db._prepare_sql(), db._macros_sql())
+    db.prepare(ds, [t for t in reads if t != "order_last_click"])  # the reader waits for that one only
+    reached, release = _blocking_make(monkeypatch, "order_last_click")
+    monkeypatch.setattr(db, "WAIT_POLL_SECONDS", 0.01)
+    theirs: list[tuple[float, str]] = []
+
+    def waiting_reader() -> pd.DataFrame:
+        db.report_progress_to(lambda fraction, step: theirs.append((fraction, step)))
+        try:
+            return db.run(ds, "dataset_span")
+        finally:
+            db.report_progress_to(None)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        try:
+            first = pool.submit(db.prepare, ds, ["order_last_click"])
+            assert reached.wait(30)
+            second = pool.submit(waiting_reader)
+            deadline = time.monotonic() + 20
+            while not theirs and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert theirs and {step for _, step in theirs} == {"order_last_click"}, "the build under way"
+            assert not second.done()
+        finally:
+            release.set()
+        first.result(timeout=60)
+        assert not second.result(timeout=60).empty
+    assert theirs[-1] == (1.0, "done"), "the bar goes"
+    assert {step for _, step in theirs} == {"order_last_click", "done"}, "the reader built nothing itself"
+
+
 def test_forget_keeps_the_files(ds: dataset.Dataset) -> None:
     db.prepare(ds)
     db.check_integrity(ds)
