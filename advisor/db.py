@@ -400,7 +400,7 @@ def _reading(ds: Dataset, con: duckdb.DuckDBPyConnection, sql: str, attempt: Cal
         if reporter is not None:
             reporter(fraction, step)
 
-    made: set[str] = set()
+    asked: set[str] = set()  # the tables this query made (or waited for): one reading each
     planned: int | None = None
     built = 0
     try:
@@ -409,10 +409,10 @@ def _reading(ds: Dataset, con: duckdb.DuckDBPyConnection, sql: str, attempt: Cal
                 return attempt()
             except duckdb.Error as exc:
                 unmade = _UNMADE.search(str(exc))
-                if unmade is None or unmade.group(1) in made:
+                if unmade is None or unmade.group(1) in asked:
                     raise
                 table = unmade.group(1)
-            made.add(table)
+            asked.add(table)
             if planned is None:
                 planned = len(_to_build(state, _needs(sql, state.sql, state.macros)))
             try:
@@ -479,7 +479,8 @@ def _open(ds: Dataset, sql: str, macros: str) -> duckdb.DuckDBPyConnection:
 def _placeholder(con: duckdb.DuckDBPyConnection, name: str, select: str) -> None:
     """A view standing in for prepared table `name` until it is made: its columns, and an error as soon as it is
     read: a query reading it fails, and _reading makes the table and runs it again (a query never reads one empty).
-    Typed nulls rather than its query, so that binding the next placeholder does not expand every one before it."""
+    Typed error columns rather than its query, so that binding the next placeholder does not expand every one before
+    it."""
     rel = con.sql(select)
     failure = "error('prepared table " + name + " is read before it is made')"
     columns = ", ".join("cast(" + failure + " as " + str(kind) + ") as " + '"' + column.replace('"', '""') + '"'
