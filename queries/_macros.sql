@@ -137,11 +137,36 @@ where merchant_scope is not null;
 
 -- Bounds at midnight, as those of every period of the screens (a named query run through db.run may take any instant):
 -- what the prepared rows by local day (daily_clicks, post_click_days, product_click_days, everyone_fan_hours,
--- _prepare.sql) add up exactly.
+-- engaged_days, _prepare.sql) add up exactly.
 create or replace macro at_midnight(t) as
     t = date_trunc('day', t);
 create or replace macro whole_days(period_start, period_end) as
     at_midnight(period_start) and at_midnight(period_end);
+
+-- The engaged fans of [period_start, period_end) per chosen influencer the viewer may see: the users who clicked its
+-- posts in the period (chosen_clickers) and are its fans at period_end (is_fan_at over any follow), each once.
+-- Without a merchant scope, over bounds at midnight (those of every period of the screens), sums of engaged_days
+-- (_prepare.sql); otherwise the clickers semi-joined to the follows (a merchant sees only its products' clicks, which
+-- the sums do not tell apart). The guards are constants: one branch is planned. No row for an influencer without one.
+-- A row of engaged_days counts for [period_start, period_end) when its day is in the period and period_end in its
+-- range.
+create or replace macro engaged_in(day, first_end, last_end, period_start, period_end) as
+    day >= period_start and first_end <= period_end and (last_end is null or last_end >= period_end);
+create or replace macro engaged_fans(period_start, period_end, ids, influencer_scope, merchant_scope) as table
+select e.influencer_id, cast(sum(e.fans) as bigint) as engaged_fans
+from engaged_days e
+where merchant_scope is null and whole_days(period_start, period_end)
+  and engaged_in(e.day, e.first_end, e.last_end, period_start, period_end)
+  and chosen(e.influencer_id, ids)
+  and visible_influencer(e.influencer_id, influencer_scope)
+group by e.influencer_id
+union all
+select c.influencer_id, count(*)
+from chosen_clickers(period_start, period_end, ids, influencer_scope, merchant_scope) c
+semi join fan_follows f on f.influencer_id = c.influencer_id and f.fan_id = c.user_id
+                       and is_fan_at(f.followed_at, f.unfollowed_at, period_end)
+where not (merchant_scope is null and whole_days(period_start, period_end))
+group by c.influencer_id;
 
 -- The view of every influencer by a viewer who may see them all, over whole days: its figures add up from the
 -- prepared rows summed over the influencers (daily_clicks, everyone_follow_days, everyone_fan_hours) instead of
@@ -480,13 +505,9 @@ create or replace macro benchmark_figures(period_start, period_end, tier_at, win
         from follows
         group by influencer_id
     ),
-    -- engaged fans: the period's clickers (one row per user, chosen_clickers) who are fans at period_end
+    -- engaged fans: the period's clickers who are fans at period_end (engaged_fans)
     engaged as (
-        select c.influencer_id, count(*) as engaged_fans
-        from chosen_clickers(period_start, period_end, [], influencer_scope, merchant_scope) c
-        semi join follows f on f.influencer_id = c.influencer_id and f.fan_id = c.user_id
-                           and is_fan_at(f.followed_at, f.unfollowed_at, period_end)
-        group by c.influencer_id
+        select * from engaged_fans(period_start, period_end, [], influencer_scope, merchant_scope)
     ),
     headline as (
         select cp.influencer_id, sum(cp.spend) as spend, sum(coalesce(po.gmv, 0)) as gmv
@@ -590,10 +611,20 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
         join months m on m.month = cast(date_trunc('month', k.posted_at) as date)
         where k.influencer_id in (select influencer_id from accounts)
     ),
+    -- each picked post's clicks up to its month's end: over bounds at midnight (the months' ends then are too), sums of
+    -- the clicks by post and day (post_click_days); otherwise the clicks. The guards are constants: one branch is
+    -- planned.
     click_figures as (
+        select k.month, d.post_id, cast(sum(d.clicks) as bigint) as clicks
+        from post_click_days d
+        join picked k on k.post_id = d.post_id and d.day < k.month_end
+        where whole_days(period_start, period_end)
+        group by k.month, d.post_id
+        union all
         select k.month, c.post_id, count(*) as clicks
         from click_facts c
         join picked k on k.post_id = c.post_id and c.clicked_at < k.month_end
+        where not whole_days(period_start, period_end)
         group by k.month, c.post_id
     ),
     order_figures as (
@@ -644,10 +675,20 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
         left join changing_fans c on c.month = m.month and c.influencer_id = a.influencer_id
     ),
     -- engaged fans: the users with a click on the influencer's posts in the month who are its fans at the month's
-    -- end, each once; the month's bounds of a click are those of its calendar month (months). A user's clicks in
-    -- the month are one row: the click that follows none of the user's on the influencer's posts since the month's
-    -- start (click_runs, as chosen_clickers for a period).
+    -- end, each once; the month's bounds of a click are those of its calendar month (months). Over bounds at midnight
+    -- (the months' then are too), sums of engaged_days as engaged_fans sums them for a period, each row in the month
+    -- of its day. Otherwise a user's clicks in the month are one row, the click that follows none of the user's on the
+    -- influencer's posts since the month's start (click_runs, as chosen_clickers for a period), semi-joined to the
+    -- follows. The guards are constants: one branch is planned.
     engaged as (
+        select m.month, e.influencer_id, cast(sum(e.fans) as bigint) as engaged_fans
+        from engaged_days e
+        join months m on m.month = cast(date_trunc('month', e.day) as date)
+        where whole_days(period_start, period_end)
+          and engaged_in(e.day, e.first_end, e.last_end, m.month_start, m.month_end)
+          and e.influencer_id in (select influencer_id from accounts)
+        group by m.month, e.influencer_id
+        union all
         select c.month, c.influencer_id, count(*) as engaged_fans
         from (select cast(date_trunc('month', r.clicked_at) as date) as month,
                      least(date_trunc('month', r.clicked_at) + interval 1 month, period_end) as month_end,
@@ -659,6 +700,7 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
                 and r.influencer_id in (select influencer_id from accounts)) c
         semi join follows f on f.influencer_id = c.influencer_id and f.fan_id = c.user_id
                            and is_fan_at(f.followed_at, f.unfollowed_at, c.month_end)
+        where not whole_days(period_start, period_end)
         group by c.month, c.influencer_id
     ),
     headline_campaigns as (

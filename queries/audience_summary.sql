@@ -16,37 +16,31 @@ follows as (
     from fan_follows f
     join picked using (influencer_id)
 ),
--- The period's clickers and buyers, one row per influencer × user, counted when they are fans at the end (a semi
--- join: a user followed twice at the end counts once, and no distinct of the fans is needed).
-clickers as (
-    select c.influencer_id, c.user_id
-    from chosen_clickers($from, $to, $influencers, $viewer_influencers, $viewer_merchants) c
-),
+-- The period's buyers, one row per influencer × user, counted when they are fans at the end (a semi join: a user
+-- followed twice at the end counts once, and no distinct of the fans is needed); its clickers so counted are
+-- engaged_fans (_macros.sql).
 buyers as (
     select distinct a.influencer_id, a.user_id
     from chosen_orders($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants) a
 ),
-acting_fans as (
-    -- one semi join for both: each influencer × user as a clicker and/or a buyer, kept when a fan at the end
-    select m.influencer_id,
-           count(*) filter (where m.act = 'click') as engaged_fans,
-           count(*) filter (where m.act = 'order') as buying_fans
-    from (select 'click' as act, influencer_id, user_id from clickers
-          union all
-          select 'order', influencer_id, user_id from buyers) m
-    semi join follows f on f.influencer_id = m.influencer_id and f.fan_id = m.user_id
+buying_fans as (
+    select b.influencer_id, count(*) as buying_fans
+    from buyers b
+    semi join follows f on f.influencer_id = b.influencer_id and f.fan_id = b.user_id
                        and is_fan_at(f.followed_at, f.unfollowed_at, $to)
-    group by m.influencer_id
+    group by b.influencer_id
 )
 select k.influencer_id,
        coalesce(ff.fans_start, 0) as fans_start,
        coalesce(ff.fans_end, 0) as fans_end,
        coalesce(ff.new_fans, 0) as new_fans,
        coalesce(ff.lost_fans, 0) as lost_fans,
-       coalesce(a.engaged_fans, 0) as engaged_fans,
-       coalesce(a.buying_fans, 0) as buying_fans,
-       coalesce(a.buying_fans, 0) / nullif(ff.fans_end, 0) as fan_buyer_rate
+       coalesce(e.engaged_fans, 0) as engaged_fans,
+       coalesce(b.buying_fans, 0) as buying_fans,
+       coalesce(b.buying_fans, 0) / nullif(ff.fans_end, 0) as fan_buyer_rate
 from picked k
 left join period_fans($from, $to, ids := $influencers) ff on ff.influencer_id = k.influencer_id
-left join acting_fans a on a.influencer_id = k.influencer_id
+left join engaged_fans($from, $to, $influencers, $viewer_influencers, $viewer_merchants) e
+       on e.influencer_id = k.influencer_id
+left join buying_fans b on b.influencer_id = k.influencer_id
 order by fans_end desc, k.influencer_id

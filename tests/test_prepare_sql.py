@@ -223,3 +223,81 @@ def test_an_order_s_latest_click_is_one_click_of_its_instant_the_highest_ranked(
         latest = max(r[0] for r in before)
         _, post, campaign, channel = max((r for r in before if r[0] == latest), key=_rank)
         assert got[order] == (post, channel, campaign), (order, rows)
+
+
+# ---- engaged_days: the fans at a period's end who clicked in it, as sums over the days -------------------------------
+
+# A follow of influencer 1 or 2 by user 1 or 2 and a click of user 1, 2 or none on a post of influencer 1 (post 1) or
+# 2 (post 2) or on a missing post (3), each on day 0-6 at midnight, a microsecond after, noon or a microsecond before
+# the next midnight; a follow may have no end, or end before or at its start (never a fan).
+MOMENTS_IN_A_DAY = [0, 1, 12 * 3600 * 10**6, 24 * 3600 * 10**6 - 1]
+day_moments = st.tuples(st.integers(0, 6), st.sampled_from(MOMENTS_IN_A_DAY))
+fan_follows_on_days = st.lists(st.tuples(st.integers(1, 2), st.integers(1, 2), day_moments, st.none() | day_moments),
+                               max_size=6)
+user_clicks_on_days = st.lists(st.tuples(st.sampled_from([1, 2, None]), st.sampled_from([1, 2, 3]), day_moments),
+                               max_size=14)
+# The periods checked on each example: every [from, to) between midnights of days 0-8 (sums of engaged_days), and
+# bounds a microsecond or half a day after a midnight (the clickers semi-joined to the follows).
+PERIODS = [((a, 0), (b, 0)) for a in range(9) for b in range(a, 9)] + [
+    ((a, x), (b, y)) for a in (0, 2) for b in (3, 5) for x, y in ((1, 0), (0, 1), (0, 12 * 3600 * 10**6))]
+
+
+def _on(moment: tuple[int, int]) -> pd.Timestamp:
+    day, us = moment
+    return EPOCH + day * DAY + pd.Timedelta(microseconds=us)
+
+
+def engaged_of(follow_rows: list[tuple], click_rows: list[tuple]) -> duckdb.DuckDBPyConnection:
+    """A connection holding engaged_days as the preparation script makes it (through fan_spans, click_facts and
+    click_runs, from tables `fans`, `clicks` and `influencer_posts` of just the columns they read), fan_follows, and
+    the macros engaged_fans reads."""
+    fans = pd.DataFrame([(i, f, _on(a), None if b is None else _on(b)) for i, f, a, b in follow_rows],
+                        columns=["influencer_id", "fan_id", "followed_at", "unfollowed_at"]).astype(
+        {"influencer_id": "int64", "fan_id": "int64", "followed_at": "datetime64[us]",
+         "unfollowed_at": "datetime64[us]"}).assign(_file="fans.parquet")
+    clicks = pd.DataFrame([(user, post, _on(at)) for user, post, at in click_rows],
+                          columns=["user_id", "post_id", "clicked_at"]).astype(
+        {"user_id": "Int64", "post_id": "int64", "clicked_at": "datetime64[us]"})
+    clicks = clicks.assign(product_id=5, channel="feed", campaign_id=pd.Series([None] * len(clicks), dtype="Int64"))
+    con = duckdb.connect()
+    con.register("fans_frame", fans)
+    con.register("clicks_frame", clicks)
+    con.execute("create table fans as select * from fans_frame")
+    con.execute("create table clicks as select * from clicks_frame")
+    con.execute("create table influencer_posts as select * from (values (1, 1), (2, 2)) p(post_id, influencer_id)")
+    con.execute("create table products as select 5 as product_id, 1 as merchant_id")
+    prepare = db._prepare_sql()
+    for statement in con.extract_statements(prepare):
+        if "macro is_fan_at" in statement.query or "macro ceil_day" in statement.query:
+            con.execute(statement.query)
+    for table in ("fan_follows", "fan_spans", "click_facts", "click_runs", "engaged_days"):
+        con.execute(db._statement(con, prepare, table))
+    for statement in con.extract_statements((db.QUERY_DIR / f"{db.MACROS}.sql").read_text(encoding="utf-8")):
+        if any(f"macro {name}(" in statement.query
+               for name in ("visible_influencer", "visible_product", "chosen", "chosen_clicks", "chosen_clickers",
+                            "at_midnight", "whole_days", "engaged_in", "engaged_fans")):
+            con.execute(statement.query)
+    return con
+
+
+@settings(max_examples=150, deadline=None)
+@given(fan_follows_on_days, user_clicks_on_days)
+def test_engaged_fans_are_the_fans_at_the_end_who_clicked_in_the_period(follow_rows: list[tuple],
+                                                                      click_rows: list[tuple]) -> None:
+    con = engaged_of(follow_rows, click_rows)
+    try:
+        for start, end in PERIODS:
+            start_at, end_at = _on(start), _on(end)
+            got = dict(con.execute("select influencer_id, engaged_fans from engaged_fans($from, $to, [], null, null)",
+                                   {"from": start_at.to_pydatetime(), "to": end_at.to_pydatetime()}).fetchall())
+            expected = {}
+            for influencer in (1, 2):
+                clickers = {user for user, post, at in click_rows
+                            if post == influencer and user is not None and start_at <= _on(at) < end_at}
+                fans = {fan for i, fan, a, b in follow_rows
+                        if i == influencer and _on(a) <= end_at and (b is None or _on(b) > end_at)}
+                if clickers & fans:
+                    expected[influencer] = len(clickers & fans)
+            assert got == expected, (follow_rows, click_rows, start_at, end_at)
+    finally:
+        con.close()

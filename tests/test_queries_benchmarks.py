@@ -297,6 +297,37 @@ def test_on_the_edge_dataset(edge: dataset.Dataset, tables: Tables, c: Case) -> 
     assert metrics.benchmark_trend(edge, c.filters, c.viewer).empty
 
 
+
+def _figures(ds: dataset.Dataset, text: str, **params: object) -> pd.DataFrame:
+    cur = db.prepare(ds).cursor()
+    try:
+        return cur.sql(text, params=params).df()
+    finally:
+        cur.close()
+
+
+@pytest.mark.parametrize("shift", [dt.timedelta(0), dt.timedelta(hours=1)], ids=["midnights", "an_hour_later"])
+@pytest.mark.parametrize("period", ["all", "main"])
+def test_each_month_of_the_trend_counts_as_a_period(edge: dataset.Dataset, period: str, shift: dt.timedelta) -> None:
+    """benchmark_monthly_figures (the trend's figures, _macros.sql) counts each month as benchmark_figures counts a
+    period on its own: over bounds at midnight from the prepared sums by day (post_click_days, engaged_days), over
+    others from the clicks, on the edge dataset (clicks at a month's first midnight, unfollows, time zones). The
+    per-period figures are checked against pandas above."""
+    p = Period(*E.PERIODS[period])
+    start, end = p.start_ts + shift, p.end_ts + shift
+    monthly = _figures(edge, "select * from benchmark_monthly_figures($from, $to, $to, $window)",
+                       **{"from": start, "to": end, "window": W7D})
+    assert len(monthly), "the edge dataset has months to count"
+    for (month, month_start, month_end), rows in monthly.groupby(["month", "month_start", "month_end"]):
+        alone = _figures(edge, "select influencer_id, metric, denominator, value "
+                               "from benchmark_figures($from, $to, $tier_at, $window, null, null)",
+                         **{"from": month_start.to_pydatetime(), "to": month_end.to_pydatetime(), "tier_at": end,
+                            "window": W7D})
+        keys = ["influencer_id", "metric"]
+        mine = rows[[*keys, "denominator", "value"]].sort_values(keys).reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone.sort_values(keys).reset_index(drop=True), check_dtype=False,
+                                      obj=f"month {month}")
+
 def test_values_agree_with_the_other_screens(edge: dataset.Dataset) -> None:
     """One definition of each figure: the benchmark values are the Posts, Audience and Campaigns screens' figures."""
     f = Filters(EDGE["main"], window=W30D)
