@@ -148,15 +148,16 @@ create or replace macro whole_days(period_start, period_end) as
 -- Without a merchant scope, over bounds at midnight (those of every period of the screens), sums of engaged_days
 -- (_prepare.sql); otherwise the clickers semi-joined to the follows (a merchant sees only its products' clicks, which
 -- the sums do not tell apart). The guards are constants: one branch is planned. No row for an influencer without one.
--- A row of engaged_days counts for [period_start, period_end) when its day is in the period and period_end in its
--- range.
-create or replace macro engaged_in(day, first_end, last_end, period_start, period_end) as
-    day >= period_start and first_end <= period_end and (last_end is null or last_end >= period_end);
+-- A row of engaged_days counts for [period_start, period_end) when its day is the user's first in the period
+-- (prev_day null or before it) and period_end is in its range (first_end after day: day is before period_end).
+create or replace macro engaged_in(prev_day, day, first_end, last_end, period_start, period_end) as
+    (prev_day is null or prev_day < period_start) and day >= period_start
+    and first_end <= period_end and (last_end is null or last_end >= period_end);
 create or replace macro engaged_fans(period_start, period_end, ids, influencer_scope, merchant_scope) as table
 select e.influencer_id, cast(sum(e.fans) as bigint) as engaged_fans
 from engaged_days e
 where merchant_scope is null and whole_days(period_start, period_end)
-  and engaged_in(e.day, e.first_end, e.last_end, period_start, period_end)
+  and engaged_in(e.prev_day, e.day, e.first_end, e.last_end, period_start, period_end)
   and chosen(e.influencer_id, ids)
   and visible_influencer(e.influencer_id, influencer_scope)
 group by e.influencer_id
@@ -683,10 +684,10 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
     engaged as (
         select m.month, e.influencer_id, cast(sum(e.fans) as bigint) as engaged_fans
         from engaged_days e
+        join (select distinct influencer_id from accounts) a on a.influencer_id = e.influencer_id
         join months m on m.month = cast(date_trunc('month', e.day) as date)
         where whole_days(period_start, period_end)
-          and engaged_in(e.day, e.first_end, e.last_end, m.month_start, m.month_end)
-          and e.influencer_id in (select influencer_id from accounts)
+          and engaged_in(e.prev_day, e.day, e.first_end, e.last_end, m.month_start, m.month_end)
         group by m.month, e.influencer_id
         union all
         select c.month, c.influencer_id, count(*) as engaged_fans
