@@ -438,9 +438,15 @@ create or replace macro account_tier(tier, fans) as
 create or replace macro benchmark_accounts(tier_at, influencer_scope, merchant_scope) as table
     select i.influencer_id, i.category, account_tier(i.tier, fc.fans) as tier
     from influencers i
-    left join (select f.influencer_id, count(*) as fans
+    left join (-- at a midnight from the follows counted by day (period_fans), otherwise from the follows (the guards
+               -- are constants: one branch is planned)
+               select p.influencer_id, p.fans_end as fans
+               from period_fans(tier_at, tier_at) p
+               where at_midnight(tier_at)
+               union all
+               select f.influencer_id, count(*) as fans
                from fan_follows f
-               where is_fan_at(f.followed_at, f.unfollowed_at, tier_at)
+               where not at_midnight(tier_at) and is_fan_at(f.followed_at, f.unfollowed_at, tier_at)
                group by f.influencer_id) fc on fc.influencer_id = i.influencer_id
     where visible_account(i.influencer_id, influencer_scope, merchant_scope);
 
@@ -499,11 +505,18 @@ create or replace macro benchmark_figures(period_start, period_end, tier_at, win
         from fan_follows f
         join accounts a on a.influencer_id = f.influencer_id
     ),
+    -- the fans at either bound: over bounds at midnight from the follows counted by day (period_fans), otherwise
+    -- from the follows (the guards are constants: one branch is planned)
     fan_counts as (
+        select p.influencer_id, p.fans_start, p.fans_end
+        from period_fans(period_start, period_end) p
+        where whole_days(period_start, period_end)
+        union all
         select influencer_id,
                count(*) filter (where is_fan_at(followed_at, unfollowed_at, period_start)) as fans_start,
                count(*) filter (where is_fan_at(followed_at, unfollowed_at, period_end)) as fans_end
         from follows
+        where not whole_days(period_start, period_end)
         group by influencer_id
     ),
     -- engaged fans: the period's clickers who are fans at period_end (engaged_fans)

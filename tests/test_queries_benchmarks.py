@@ -328,6 +328,26 @@ def test_each_month_of_the_trend_counts_as_a_period(edge: dataset.Dataset, perio
         pd.testing.assert_frame_equal(mine, alone.sort_values(keys).reset_index(drop=True), check_dtype=False,
                                       obj=f"month {month}")
 
+
+def test_a_tier_is_that_of_the_fans_at_the_instant(edge: dataset.Dataset, tables: Tables) -> None:
+    """benchmark_accounts (_macros.sql) derives a missing tier from the fans at tier_at: over a midnight from the
+    follows counted by day, at any other instant from the follows. The waist influencer has exactly 100,000 fans
+    until one leaves (edge_data.WAIST_LEAVES_AT): waist up to that instant, tail from it on."""
+    inf = tables["influencers"]
+    left = pd.Timestamp(E.WAIST_LEAVES_AT)
+    around = (left - pd.Timedelta(days=1), left - pd.Timedelta(microseconds=1), left, left + pd.Timedelta(hours=1))
+    for t in (*around, pd.Timestamp(E.MAIN_END)):
+        got = _figures(edge, "select influencer_id, tier from benchmark_accounts($t, null, null)", t=t.to_pydatetime())
+        fans = tables["fans"][fan_at(tables["fans"], t.to_pydatetime())].groupby("influencer_id").size()
+        expected = pd.DataFrame({"influencer_id": inf["influencer_id"],
+                                 "tier": [tier_of(x, int(fans.get(i, 0)))
+                                          for i, x in zip(inf["influencer_id"], inf["tier"], strict=True)]})
+        pd.testing.assert_frame_equal(got.sort_values("influencer_id").reset_index(drop=True),
+                                      expected.sort_values("influencer_id").reset_index(drop=True),
+                                      check_dtype=False, obj=str(t))
+        if t in around:
+            assert got.loc[got["influencer_id"] == E.WAIST, "tier"].item() == ("waist" if t < left else "tail"), t
+
 def test_values_agree_with_the_other_screens(edge: dataset.Dataset) -> None:
     """One definition of each figure: the benchmark values are the Posts, Audience and Campaigns screens' figures."""
     f = Filters(EDGE["main"], window=W30D)
