@@ -301,6 +301,41 @@ from spans
 where closes
 order by last_at, user_id;
 
+-- 粉丝质量's dormant fans (audience_quality.sql: fans at a period end with no click and no order in the 90 days before
+-- it) at every midnight, as sums: each follow, cut into the ranges of midnights at which it makes a fan (from the
+-- first midnight at or after its start to the last before its end) and its user is not active (active_spans: active
+-- at a midnight t after a span's first moment and no later than 90 days after its last, so the midnights before the
+-- first such range, between two and after the last), counted by influencer and range [first_end, last_end] (last_end
+-- null: no end). The dormant fans at a midnight t are the rows whose range holds t: each follow at most once, as a
+-- user is active in at most one span. A follow without a fan id, or whose user was never active, is dormant
+-- whenever it makes a fan. Days as DATE.
+create or replace table dormant_days as
+with active_days as (
+    select user_id, cast(first_at as date) + 1 as first_day, cast(last_at + interval 90 day as date) as last_day
+    from active_spans
+), gaps as (
+    -- gap_start null: from the first midnight on; gap_end null: no end
+    select user_id, lag(last_day) over (partition by user_id order by first_day) + 1 as gap_start,
+           first_day - 1 as gap_end
+    from active_days
+    union all
+    select user_id, max(last_day) + 1, null
+    from active_days
+    group by user_id
+), ranges as (
+    select f.influencer_id,
+           greatest(cast(ceil_day(f.followed_at) as date), g.gap_start) as first_end,
+           least(cast(ceil_day(f.unfollowed_at) as date) - 1, g.gap_end) as last_end
+    from fan_follows f
+    left join gaps g on g.user_id = f.fan_id
+    where f.followed_at is not null
+)
+select influencer_id, first_end, last_end, count(*) as follows
+from ranges
+where last_end is null or first_end <= last_end
+group by all
+order by influencer_id, first_end, last_end;
+
 -- 粉丝质量's burst minutes (audience_quality.sql) need each influencer's median follows per minute over the minutes
 -- with a follow up to the period end. Nearly every follow is alone in its minute (20.5 M minutes for 20.8 M follows
 -- at the large scale), so only the minutes holding two or more follows are kept (80 k rows): the minutes with one

@@ -28,19 +28,29 @@ follows as (
     join picked using (influencer_id)
     where f.followed_at <= $to
 ),
--- The users with a click or an order in the 90 days before $to: the one span of each (active_spans, _prepare.sql)
--- that holds $to. With influencers chosen, only their fans (a semi join on their few follows, so the membership test
--- below builds on those fans rather than on the ~10 M active users at the large scale); without, every active user
--- (the same test, and no join of them to 20 M follows). DuckDB plans with the parameters' values: the branch whose
--- guard is false is left out of the plan.
+-- The users with a click or an order in the 90 days before $to, when $to is not a midnight: the one span of each
+-- (active_spans, _prepare.sql) that holds $to. With influencers chosen, only their fans (a semi join on their few
+-- follows, so the membership test below builds on those fans rather than on the ~10 M active users at the large
+-- scale); without, every active user (the same test, and no join of them to 20 M follows). DuckDB plans with the
+-- parameters' values: the branch whose guard is false is left out of the plan.
 active_users as (
     select s.user_id from active_spans s
     where s.first_at < $to and s.last_at >= $to - interval 90 day
-      and len($influencers) = 0
+      and len($influencers) = 0 and not at_midnight($to)
     union all
     select s.user_id from active_spans s
     where s.first_at < $to and s.last_at >= $to - interval 90 day
-      and len($influencers) > 0 and s.user_id in (select fan_id from follows)
+      and len($influencers) > 0 and not at_midnight($to) and s.user_id in (select fan_id from follows)
+),
+-- At a midnight (every period end of the screens), the dormant fans are sums of dormant_days (_prepare.sql) instead:
+-- active_users above reads nothing there (the guards are constants), so the test below finds no one active.
+dormant as (
+    select d.influencer_id, cast(sum(d.follows) as bigint) as dormant_fans
+    from dormant_days d
+    join picked using (influencer_id)
+    where at_midnight($to)
+      and d.first_end <= cast($to as date) and (d.last_end is null or d.last_end >= cast($to as date))
+    group by d.influencer_id
 ),
 -- One pass over the follows: the fans at $to with their parts, and the follows before the minute holding $to
 -- (settled: their minutes are whole) and in it up to $to (the boundary minute, counted here, never from a table).
@@ -113,9 +123,12 @@ bursts as (
     group by f.influencer_id
 ),
 figures as (
-    select c.influencer_id, c.fans_end, c.dormant_fans, coalesce(b.burst_fans, 0) as burst_fans, c.unknown_fans
+    select c.influencer_id, c.fans_end,
+           if(at_midnight($to), coalesce(d.dormant_fans, 0), c.dormant_fans) as dormant_fans,
+           coalesce(b.burst_fans, 0) as burst_fans, c.unknown_fans
     from counts c
     left join bursts b on b.influencer_id = c.influencer_id
+    left join dormant d on d.influencer_id = c.influencer_id
     where c.fans_end > 0
 )
 select k.influencer_id,

@@ -301,3 +301,55 @@ def test_engaged_fans_are_the_fans_at_the_end_who_clicked_in_the_period(follow_r
             assert got == expected, (follow_rows, click_rows, start_at, end_at)
     finally:
         con.close()
+
+
+# ---- dormant_days: the fans at a midnight with no click and no order in the 90 days before it ----------------------
+
+# A follow of influencer 1 by user 1, 2 or none (None: no fan id), starting on day 0-12 and ending on day 0-110 or
+# never; an activity (a click or an order) of user 1 or 2 on day 0-12 or 88-104, each at a midnight, just after or
+# before one, or at noon: so the 90 days before a midnight begin and end at activities, follows and unfollows.
+dormant_follows = st.lists(st.tuples(st.sampled_from([1, 2, None]), day_moments,
+                                     st.none() | st.tuples(st.integers(0, 110), st.sampled_from(MOMENTS_IN_A_DAY))),
+                           max_size=5)
+activities = st.lists(st.tuples(st.sampled_from([1, 2]), st.sampled_from(["click", "order"]),
+                                st.tuples(st.sampled_from([*range(13), *range(88, 105)]),
+                                          st.sampled_from(MOMENTS_IN_A_DAY))), max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(dormant_follows, activities)
+def test_the_dormant_fans_at_a_midnight_are_the_fans_inactive_in_the_90_days_before(follow_rows: list[tuple],
+                                                                                   activity: list[tuple]) -> None:
+    fans = pd.DataFrame([(1, fan, _on(a), None if b is None else _on(b)) for fan, a, b in follow_rows],
+                        columns=["influencer_id", "fan_id", "followed_at", "unfollowed_at"]).astype(
+        {"influencer_id": "int64", "fan_id": "Int64", "followed_at": "datetime64[us]",
+         "unfollowed_at": "datetime64[us]"}).assign(_file="fans.parquet")
+    acts = pd.DataFrame([(user, kind, _on(at)) for user, kind, at in activity],
+                        columns=["user_id", "kind", "active_at"]).astype({"user_id": "int64",
+                                                                         "active_at": "datetime64[us]"})
+    con = duckdb.connect()
+    try:
+        con.register("fans_frame", fans)
+        con.register("acts", acts)
+        con.execute("create table fans as select * from fans_frame")
+        for table, kind, moment in (("click_facts", "click", "clicked_at"),
+                                    ("order_last_click", "order", "ordered_at")):
+            con.execute(f"create table {table} as select user_id, active_at as {moment} from acts "
+                        f"where kind = '{kind}'")
+        prepare = db._prepare_sql()
+        for statement in con.extract_statements(prepare):
+            if "macro is_fan_at" in statement.query or "macro ceil_day" in statement.query:
+                con.execute(statement.query)
+        for table in ("fan_follows", "active_spans", "dormant_days"):
+            con.execute(db._statement(con, prepare, table))
+        rows = con.execute("select first_end, last_end, follows from dormant_days").fetchall()
+    finally:
+        con.close()
+    for day in range(0, 112):
+        t = EPOCH + day * DAY
+        got = sum(n for first, last, n in rows
+                  if pd.Timestamp(first) <= t and (last is None or pd.Timestamp(last) >= t))
+        expected = sum(1 for fan, a, b in follow_rows
+                       if _on(a) <= t and (b is None or _on(b) > t)
+                       and not any(user == fan and t - 90 * DAY <= _on(at) < t for user, _, at in activity))
+        assert got == expected, (day, follow_rows, activity)
