@@ -630,12 +630,11 @@ class Bench:
             "(as after a filter change). Cached: the same call again, answered by the result cache. Cold: a first "
             "open of a process — no connection, empty result cache — including the preparation (views, `_macros.sql`, "
             "and the `_prepare.sql` tables its calls read, each made when a query first reads it: their cached "
-            "files when the "
-            "prepared cache is on); for a screen also the dataset check and the integrity rules (or their cached "
-            "findings), as the app does; for a named query the opening of its round's connection plus its first run "
-            "on it (with the tables it reads that the round's earlier queries did not). First open ever: the same "
-            "with an empty cache folder, so the tables the Overview reads are built (and written, when the cache is "
-            "on); a later screen builds what it reads and they did not.",
+            "files when the prepared cache is on); for a screen also the dataset check and the integrity rules (or "
+            "their cached findings), as the app does; for a named query the opening of its round's connection plus "
+            "its first run on it (with the tables it reads that the round's earlier queries did not). First open "
+            "ever: the same with an empty cache folder, so the tables the Overview reads are built (and written, when "
+            "the cache is on); a later screen builds what it reads and they did not.",
             "",
             "## Named queries",
             "",

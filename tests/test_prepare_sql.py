@@ -332,10 +332,10 @@ def test_the_dormant_fans_at_a_midnight_are_the_fans_inactive_in_the_90_days_bef
         con.register("fans_frame", fans)
         con.register("acts", acts)
         con.execute("create table fans as select * from fans_frame")
-        for table, kind, moment in (("click_facts", "click", "clicked_at"),
-                                    ("order_last_click", "order", "ordered_at")):
-            con.execute(f"create table {table} as select user_id, active_at as {moment} from acts "
-                        f"where kind = '{kind}'")
+        con.execute("create table click_facts as "
+                    "select user_id, active_at as clicked_at from acts where kind = 'click'")
+        con.execute("create table order_last_click as "
+                    "select user_id, active_at as ordered_at from acts where kind = 'order'")
         prepare = db._prepare_sql()
         for statement in con.extract_statements(prepare):
             if "macro is_fan_at" in statement.query or "macro ceil_day" in statement.query:
