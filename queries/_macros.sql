@@ -257,37 +257,37 @@ create or replace macro picked_posts(period_start, period_end, ids, influencer_s
 -- Read by post_conversion (one row per post) and every summary of posts, so each figure is defined once.
 create or replace macro post_figures(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table
     with picked as (
-        -- post_row: 1 for a post's first row (a post id exported twice has two rows, an integrity error)
-        select *, row_number() over (partition by post_id) as post_row
-        from picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope)
+        select * from picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope)
     ),
+    -- Each figure is of the post, counted once on each of its rows (a post id exported twice, an integrity error, has
+    -- two): the events are grouped by post id among the picked ones, not joined to every row.
     click_figures as (
         -- Without a merchant scope, from the clicks counted by post and day (post_click_days, post_days_suffice);
         -- otherwise from the clicks, on the merchant's products. The guards are constants: one branch is planned.
         select d.post_id,
                cast(sum(d.clicks) as bigint) as clicks,
                -- Distinct clickers without a merchant scope: the users' first clicks on the post (click_facts.
-               -- first_click, one per post and user) before period_end, once per post (post_row 1): a sum of counts,
-               -- far cheaper than count(distinct).
-               cast(coalesce(sum(d.first_clicks) filter (where k.post_row = 1), 0) as bigint) as first_clickers,
+               -- first_click, one per post and user) before period_end: a sum of counts, far cheaper than
+               -- count(distinct).
+               cast(sum(d.first_clicks) as bigint) as first_clickers,
                cast(coalesce(sum(d.clicks) filter (where d.from_fan), 0) as bigint) as fan_clicks
         from post_click_days d
-        join picked k on k.post_id = d.post_id
         where post_days_suffice(period_end, merchant_scope)
           and d.day < period_end
-          and chosen(d.influencer_id, ids)  -- implied by the join; read as a filter, it skips other influencers' rows
+          and chosen(d.influencer_id, ids)  -- implied by the post ids; read as a filter, it skips other rows
+          and d.post_id in (select post_id from picked)
         group by d.post_id
         union all
         select c.post_id,
                count(*) as clicks,
-               count(*) filter (where c.first_click and k.post_row = 1) as first_clickers,
+               count(*) filter (where c.first_click) as first_clickers,
                count(*) filter (where c.from_fan) as fan_clicks
         from click_facts c
-        join picked k on k.post_id = c.post_id
         where not post_days_suffice(period_end, merchant_scope)
           and c.clicked_at < period_end
           and chosen(c.influencer_id, ids)
           and visible_product(c.product_id, merchant_scope)
+          and c.post_id in (select post_id from picked)
         group by c.post_id
     ),
     -- Distinct clickers for a merchant, who sees its own products' clicks only (a user's first click on the post may
@@ -295,14 +295,32 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
     scoped_clickers as (
         select c.post_id, count(distinct c.user_id) as clickers
         from click_facts c
-        join picked k on k.post_id = c.post_id
         where merchant_scope is not null
           and c.clicked_at < period_end
           and chosen(c.influencer_id, ids)
           and visible_product(c.product_id, merchant_scope)
+          and c.post_id in (select post_id from picked)
         group by c.post_id
     ),
+    -- The attributed orders before period_end. Without a merchant scope from post_orders, whose buyers are a count of
+    -- each user's first attributed order of the post (earlier_lag); a merchant sees its own products' orders only,
+    -- whose first may be another: there from attributed_orders, with a count(distinct). One branch is planned.
     order_figures as (
+        select o.post_id,
+               count(*) as orders,
+               -- (an order with a latest click has a user: the click is matched on it)
+               count(*) filter (where o.earlier_lag_us is null or to_microseconds(o.earlier_lag_us) > win) as buyers,
+               sum(o.amount) as gmv,
+               sum(o.net_amount) as net_gmv,
+               count(*) filter (where o.refunded) as refunded_orders
+        from post_orders o
+        where merchant_scope is null
+          and to_microseconds(o.lag_us) <= win
+          and o.ordered_at < period_end
+          and chosen(o.influencer_id, ids)
+          and o.post_id in (select post_id from picked)
+        group by o.post_id
+        union all
         select a.post_id,
                count(*) as orders,
                count(distinct a.user_id) as buyers,
@@ -310,9 +328,10 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
                sum(a.net_amount) as net_gmv,
                count(*) filter (where a.refunded) as refunded_orders
         from attributed_orders(win, ids := ids) a
-        join picked k on k.post_id = a.post_id
-        where a.ordered_at < period_end
+        where merchant_scope is not null
+          and a.ordered_at < period_end
           and visible_product(a.product_id, merchant_scope)
+          and a.post_id in (select post_id from picked)
         group by a.post_id
     )
     select k.post_id, k.influencer_id, k.posted_at, k.content_type, k.title, k.category,
@@ -617,13 +636,16 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
     accounts as (
         select * from benchmark_accounts(tier_at, null, null) where cat is null or category = cat
     ),
-    -- post_figures of every month, one row per picked post row (a post id exported twice has two rows, and its
-    -- clicks and orders count once per row, as there), of the accounts' posts
+    -- post_figures of every month, one row per picked post row (a post id exported twice has two rows, each with the
+    -- post's clicks and orders, as there), of the accounts' posts
     picked as (
         select m.month, m.month_end, k.post_id, k.influencer_id, k.impressions, k.reads
         from picked_posts(period_start, period_end, [], null, null) k
         join months m on m.month = cast(date_trunc('month', k.posted_at) as date)
         where k.influencer_id in (select influencer_id from accounts)
+    ),
+    picked_ids as (
+        select distinct month, month_end, post_id from picked
     ),
     -- each picked post's clicks up to its month's end: over bounds at midnight (the months' ends then are too), sums of
     -- the clicks by post and day (post_click_days); otherwise the clicks. The guards are constants: one branch is
@@ -631,21 +653,24 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
     click_figures as (
         select k.month, d.post_id, cast(sum(d.clicks) as bigint) as clicks
         from post_click_days d
-        join picked k on k.post_id = d.post_id and d.day < k.month_end
+        join picked_ids k on k.post_id = d.post_id and d.day < k.month_end
         where whole_days(period_start, period_end)
         group by k.month, d.post_id
         union all
         select k.month, c.post_id, count(*) as clicks
         from click_facts c
-        join picked k on k.post_id = c.post_id and c.clicked_at < k.month_end
+        join picked_ids k on k.post_id = c.post_id and c.clicked_at < k.month_end
         where not whole_days(period_start, period_end)
         group by k.month, c.post_id
     ),
+    -- each picked post's attributed orders up to its month's end (post_orders: the orders whose latest click is on a
+    -- post, attributed when the lag fits the window)
     order_figures as (
-        select k.month, a.post_id, count(*) as orders, sum(a.amount) as gmv
-        from attributed_orders(win) a
-        join picked k on k.post_id = a.post_id and a.ordered_at < k.month_end
-        group by k.month, a.post_id
+        select k.month, o.post_id, count(*) as orders, sum(o.amount) as gmv
+        from post_orders o
+        join picked_ids k on k.post_id = o.post_id and o.ordered_at < k.month_end
+        where to_microseconds(o.lag_us) <= win
+        group by k.month, o.post_id
     ),
     post_sums as (
         select k.month, k.influencer_id, sum(k.impressions) as impressions, sum(k.reads) as reads,

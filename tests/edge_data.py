@@ -52,6 +52,10 @@ MISSING_PRODUCT = 11  # in clicks and orders, not in products
 TIE_ORDER, TIE_MISSING_ORDER = 5001, 5002
 BOUNDARY_ORDERS = {HOUR: (5010, 5011), 7 * DAY: (5012, 5013), 30 * DAY: (5014, 5015)}  # lag = w, lag = w + 1 µs
 SAME_INSTANT_ORDER, CLICK_AFTER_ORDER = 5020, 5021
+# one buyer, two orders of a post: the first at a lag of exactly 7 days, the second (after another click) at 1 hour; a
+# window of 1 hour attributes the second only, which is then the buyer's first attributed order of the post, and one
+# of 7 days both, the buyer counting once
+LONG_LAG_ORDER, SHORT_LAG_ORDER = 5110, 5111
 TZ_ORDER = 5030  # stored as 2026-03-01 16:30Z = local 2026-03-02 00:30
 AT_MAIN_START_ORDER, AT_MAIN_END_ORDER, BEFORE_MAIN_ORDER = 5031, 5032, 5033
 EARLY_CLICK_ORDER = 5050  # click the evening before the main period, order inside it, refunded
@@ -219,6 +223,8 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
         c("2026-03-22 18:00:00", 1070, POST_QUIET, 8),
         c("2026-03-19 10:00:59", 1080, POST_PLAIN, 9),
         c("2026-03-16 13:00:00", 1090, POST_PLAIN, MISSING_PRODUCT),
+        c("2026-03-06 08:00:00", 1110, POST_PLAIN, 3),
+        c("2026-03-13 09:00:00", 1110, POST_PLAIN, 3),
         c(str(FIRST_CLICK), 1101, POST_MISSING, 8),  # the dataset's first activity is this click
     ]
     clicks = pd.concat([clicks, pd.DataFrame(planted_clicks).astype({"clicked_at": "datetime64[us]",
@@ -275,6 +281,8 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
         o(QUIET_ORDER, "2026-03-23 10:00:00", 1070, 8, 77_77),
         o(SUB_MINUTE_ORDER, "2026-03-19 10:01:00", 1080, 9, 9_99),
         o(5090, "2026-03-16 14:00:00", 1090, MISSING_PRODUCT, 5_55, "refunded"),
+        o(LONG_LAG_ORDER, "2026-03-13 08:00:00", 1110, 3, 41_00),
+        o(SHORT_LAG_ORDER, "2026-03-13 10:00:00", 1110, 3, 42_00),
         o(LAST_ORDER, str(LAST_ORDER_AT), 1100, 8, 1_00),  # the dataset's last activity is this store sale
     ]
     clicked_at = {(r["user_id"], r["product_id"]): r["clicked_at"] for r in planted_clicks}

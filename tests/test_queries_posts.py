@@ -279,7 +279,7 @@ def case_id(c: Case) -> str:
 
 CONVERSION_CASES = (
     [case(p) for p in ("all", "main", "empty")]
-    + [case("all", W30D), case("main", W1H), case("main", W30D)]
+    + [case("all", W30D), case("all", W1H), case("main", W1H), case("main", W30D)]
     + [case("main", W7D, (E.PLAIN,)), case("all", W30D, (E.SMALL, E.QUIET, E.NOBODY))]
     + [case("all" if v.startswith("merchant") else "main", W7D, (), v) for v in VIEWERS if v != "everyone"]
     + [case("main", W30D, (), "merchant_1"), case("gap", W1H, (E.HEAD, E.SMALL), "inf_4_6_merchant_1_2")]

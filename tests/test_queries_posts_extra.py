@@ -194,23 +194,51 @@ def test_the_window_changes_orders_not_clicks(edge: dataset.Dataset) -> None:
         hour["split"] == "total", "orders"].iloc[0]
 
 
-def test_a_post_exported_twice_counts_each_clicker_once(minimal_dataset: Path) -> None:
-    """A post id exported twice (an integrity error the check reports) shows each of its clickers once on both rows,
-    whether its figures come from the clicks by day or, for a period that does not end at midnight, the clicks."""
+def test_a_post_exported_twice_counts_each_clicker_and_buyer_once(minimal_dataset: Path) -> None:
+    """A post id exported twice (an integrity error the check reports) shows the same figures on both of its rows,
+    with each clicker and each buyer once (its clicks and orders meet both rows of the post, as on every screen),
+    whether they come from the clicks and orders by day or, for a period that does not end at midnight, from the
+    clicks; the benchmark trend's months sum both rows, as the benchmark of each month does."""
     import datetime as dt
 
-    posts = pq.read_table(minimal_dataset / "posts.parquet")
-    pq.write_table(pa.concat_tables([posts, posts.slice(0, 1)]), minimal_dataset / "posts.parquet")
     clicks = pq.read_table(minimal_dataset / "clicks.parquet")
     user = clicks.schema.field("user_id")
     more = clicks.slice(0, 1).set_column(clicks.column_names.index("user_id"), user, pa.array([11], user.type))
     pq.write_table(pa.concat_tables([clicks, more]), minimal_dataset / "clicks.parquet")
+    orders = pq.read_table(minimal_dataset / "orders.parquet")  # user 11 orders what it clicked on post 100
+    bought = orders.slice(0, 1)
+    for column, value in (("user_id", 11), ("order_id", 3)):
+        field = orders.schema.field(column)
+        bought = bought.set_column(orders.column_names.index(column), field, pa.array([value], field.type))
+    pq.write_table(pa.concat_tables([orders, bought]), minimal_dataset / "orders.parquet")
+    figures = ["clicks", "clickers", "fan_clicks", "orders", "buyers", "gmv", "refunded_orders"]
+    distinct = ["clickers", "buyers"]
+    whole = Filters(Period(dt.date(2026, 3, 1), dt.date(2026, 3, 3)))
+    part = {"from": dt.datetime(2026, 3, 1), "to": dt.datetime(2026, 3, 3, 12), "window": dt.timedelta(days=7),
+            "influencers": []}
+    once = metrics.post_conversion(dataset.open_dataset(minimal_dataset), whole).set_index("post_id")
+    assert once.loc[100, "clickers"] == 2 and once.loc[100, "orders"] >= 1, "the post has clickers and an order"
+
+    posts = pq.read_table(minimal_dataset / "posts.parquet")
+    pq.write_table(pa.concat_tables([posts, posts.slice(0, 1)]), minimal_dataset / "posts.parquet")
     ds = dataset.open_dataset(minimal_dataset)
-    whole_days = metrics.post_conversion(ds, Filters(Period(dt.date(2026, 3, 1), dt.date(2026, 3, 3))))
-    twice = whole_days[whole_days["post_id"] == 100]
-    assert len(twice) == 2 and list(twice["clickers"]) == [2, 2]
-    params = {"from": dt.datetime(2026, 3, 1), "to": dt.datetime(2026, 3, 3, 12), "window": dt.timedelta(days=7),
-              "influencers": []}
-    part_day = db.run(ds, "post_conversion", **params)
-    assert list(part_day.loc[part_day["post_id"] == 100, "clickers"]) == [2, 2]
-    assert part_day["clicks"].sum() == whole_days["clicks"].sum()
+    whole_days, part_day = metrics.post_conversion(ds, whole), db.run(ds, "post_conversion", **part)
+    for shown in (whole_days, part_day):
+        twice = shown.loc[shown["post_id"] == 100, figures]
+        assert len(twice) == 2 and twice.iloc[0].tolist() == twice.iloc[1].tolist()
+        assert twice.iloc[0][distinct].tolist() == once.loc[100, distinct].tolist()
+    assert whole_days[figures].sum().tolist() == part_day[figures].sum().tolist()
+
+    cur = db.prepare(ds).cursor()
+    try:
+        for end in (dt.datetime(2026, 4, 1), dt.datetime(2026, 3, 31, 12)):  # one month: midnight or not
+            params = {"from": dt.datetime(2026, 3, 1), "to": end, "window": dt.timedelta(days=7)}
+            monthly = cur.sql("select influencer_id, metric, denominator, value "
+                              "from benchmark_monthly_figures($from, $to, $to, $window) order by all",
+                              params=params).fetchall()
+            alone = cur.sql("select influencer_id, metric, denominator, value "
+                            "from benchmark_figures($from, $to, $to, $window, null, null) order by all",
+                            params=params).fetchall()
+            assert monthly == alone and monthly, end
+    finally:
+        cur.close()
