@@ -716,9 +716,9 @@ def segment_options(ds: Dataset, f: Filters, viewer: Viewer = EVERYONE, limit: i
         return {dim: [str(b) for b in values.loc[values["dim"] == dim, "bucket"].head(limit)]
                 for dim in ("interest", "province")}
     for dim in ("interest", "province"):
-        rows = audience_breakdown(ds, replace(f, dim=dim), viewer)
-        rows = rows[rows["bucket"].notna() & (rows["bucket"] != "unknown")]
-        totals = rows.groupby("bucket", sort=False)["fans"].sum().reset_index()
+        # the influencers' fans as one audience, summed in the database (a row per bucket, not per influencer)
+        rows = audience_breakdown(ds, replace(as_one_audience(f), dim=dim), viewer)
+        totals = rows[rows["bucket"].notna() & (rows["bucket"] != "unknown")]
         totals = totals.sort_values(["fans", "bucket"], ascending=[False, True], kind="stable")
         out[dim] = [str(b) for b in totals["bucket"].head(limit)]
     return out

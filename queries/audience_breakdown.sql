@@ -12,8 +12,11 @@
 -- following two chosen influencers counts twice, as fans_end everywhere). All dimensions come from one scan of
 -- the follows (a screen draws seven); every influencer as one audience, for a viewer who sees them all
 -- (everyone_as_one), from the sums of everyone_profile_days (_prepare.sql) instead.
+-- Combined, the follows are grouped without their influencer (influencer_id null from the start): a few groups per
+-- bucket rather than one per influencer and bucket.
 with fans_at_end as (
-    select f.influencer_id, f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source
+    select if($combine, null, f.influencer_id) as influencer_id, f.gender, f.birth_year, f.province, f.city_tier,
+           f.device, f.source
     from fan_follows f
     where not everyone_as_one($combine, $influencers, $viewer_influencers, $viewer_merchants)
       and is_fan_at(f.followed_at, f.unfollowed_at, $to)
@@ -45,14 +48,14 @@ single as (
 ),
 -- Interest: the follows' tags as prepared once per connection (fan_interests, _prepare.sql), same fans as above.
 interest as (
-    select t.influencer_id, 'interest' as dim, t.tag as bucket, count(*) as fans
+    select if($combine, null, t.influencer_id) as influencer_id, 'interest' as dim, t.tag as bucket, count(*) as fans
     from fan_interests t
     where list_contains($dims, 'interest')
       and not everyone_as_one($combine, $influencers, $viewer_influencers, $viewer_merchants)
       and is_fan_at(t.followed_at, t.unfollowed_at, $to)
       and chosen(t.influencer_id, $influencers)
       and visible_account(t.influencer_id, $viewer_influencers, $viewer_merchants)
-    group by t.influencer_id, t.tag
+    group by all
 ),
 -- Every influencer as one audience: the fans at $to by bucket are the sums of the days up to it, then age bands taken
 -- from the birth years at $to (buckets of no fan at $to have no row, as above).
