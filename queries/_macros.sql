@@ -32,6 +32,14 @@ create or replace macro chosen(id, ids) as
 create or replace macro everyone_as_one(combine, ids, influencer_scope, merchant_scope) as
     combine and len(ids) = 0 and influencer_scope is null and merchant_scope is null;
 
+-- Bounds at midnight, as those of every period of the screens (a named query run through db.run may take any instant):
+-- what the prepared rows by local day (follow_days, daily_clicks, post_click_days, product_click_days,
+-- everyone_fan_hours, engaged_days, _prepare.sql) add up exactly.
+create or replace macro at_midnight(t) as
+    t = date_trunc('day', t);
+create or replace macro whole_days(period_start, period_end) as
+    at_midnight(period_start) and at_midnight(period_end);
+
 -- The part of a row of period_fans' union below in a sum up to `bound` (a midnight): a month start's figure when it is
 -- the bound's month start, or the last one before it (one such row per influencer, or none before the first); a day's
 -- change when the day lies after the bound's month start and at or before the bound (`upto`, for the fans) or in
@@ -42,14 +50,16 @@ create or replace macro upto_bound(month, last, figure, day, change, bound, upto
          when not upto and day >= date_trunc('month', bound) and day < bound then change
          else 0 end;
 
--- The fan figures of a period per influencer, from the follows counted by day: a period is whole local days
--- (METRICS.md), so its bounds are midnights and the fans at either are the fans_in − fans_out of the days up to it; new
--- and lost fans are those of the days in [period_start, period_end). Each sum up to a bound is that of the month start
--- at or before it (follow_months, _prepare.sql: the last one for a bound after it, none before the first) and of the
--- days since (follow_days_by_day; a chosen influencer's from follow_days), so one month of days is read per bound
--- instead of every day. Follows without an influencer make a row of their own (influencer_id null); an influencer whose
--- follows all come after period_end has a row of zeros. `ids` (empty = all) keeps the chosen influencers before the
--- sums: a join on the result would sum every influencer's first.
+-- The fan figures of a period per influencer: the fans at either bound (is_fan_at), and the new and lost fans (follows
+-- and unfollows in [period_start, period_end)). Over bounds at midnight (those of every period of the screens: a
+-- period is whole local days, METRICS.md) from the follows counted by day: the fans at a bound are the fans_in −
+-- fans_out of the days up to it, new and lost fans those of the days in the period. Each sum up to a bound is that of
+-- the month start at or before it (follow_months, _prepare.sql: the last one for a bound after it, none before the
+-- first) and of the days since (follow_days_by_day; a chosen influencer's from follow_days), so one month of days is
+-- read per bound instead of every day. Over other bounds (a named query run through db.run may take any instant) from
+-- the follows; the guards are constants: one branch is planned. Follows without an influencer make a row of their own
+-- (influencer_id null); an influencer whose follows all come after period_end has a row of zeros. `ids` (empty = all)
+-- keeps the chosen influencers before the sums: a join on the result would sum every influencer's first.
 create or replace macro period_fans(period_start, period_end, ids := []) as table
 select influencer_id,
        cast(sum(upto_bound(month, last, fans, day, net_fans, period_start, true)) as bigint) as fans_start,
@@ -77,6 +87,16 @@ from (select influencer_id, month, last, fans, new_before, lost_before, cast(nul
       where len(ids) > 0 and chosen(influencer_id, ids)
         and (day >= date_trunc('month', period_start) and day <= period_start
              or day >= date_trunc('month', period_end) and day <= period_end))
+where whole_days(period_start, period_end)
+group by influencer_id
+union all
+select influencer_id,
+       count(*) filter (where is_fan_at(followed_at, unfollowed_at, period_start)) as fans_start,
+       count(*) filter (where is_fan_at(followed_at, unfollowed_at, period_end)) as fans_end,
+       count(*) filter (where followed_at >= period_start and followed_at < period_end) as new_fans,
+       count(*) filter (where unfollowed_at >= period_start and unfollowed_at < period_end) as lost_fans
+from fan_follows
+where not whole_days(period_start, period_end) and chosen(influencer_id, ids)
 group by influencer_id;
 
 -- Attribution (METRICS.md): every order with the latest click of the same user on the same
@@ -134,14 +154,6 @@ union all
 select distinct c.influencer_id, c.user_id
 from chosen_clicks(period_start, period_end, ids, influencer_scope, merchant_scope) c
 where merchant_scope is not null;
-
--- Bounds at midnight, as those of every period of the screens (a named query run through db.run may take any instant):
--- what the prepared rows by local day (daily_clicks, post_click_days, product_click_days, everyone_fan_hours,
--- engaged_days, _prepare.sql) add up exactly.
-create or replace macro at_midnight(t) as
-    t = date_trunc('day', t);
-create or replace macro whole_days(period_start, period_end) as
-    at_midnight(period_start) and at_midnight(period_end);
 
 -- The engaged fans of [period_start, period_end) per chosen influencer the viewer may see: the users who clicked its
 -- posts in the period (chosen_clickers) and are its fans at period_end (is_fan_at over any follow), each once.
@@ -457,16 +469,8 @@ create or replace macro account_tier(tier, fans) as
 create or replace macro benchmark_accounts(tier_at, influencer_scope, merchant_scope) as table
     select i.influencer_id, i.category, account_tier(i.tier, fc.fans) as tier
     from influencers i
-    left join (-- at a midnight from the follows counted by day (period_fans), otherwise from the follows (the guards
-               -- are constants: one branch is planned)
-               select p.influencer_id, p.fans_end as fans
-               from period_fans(tier_at, tier_at) p
-               where at_midnight(tier_at)
-               union all
-               select f.influencer_id, count(*) as fans
-               from fan_follows f
-               where not at_midnight(tier_at) and is_fan_at(f.followed_at, f.unfollowed_at, tier_at)
-               group by f.influencer_id) fc on fc.influencer_id = i.influencer_id
+    left join (select p.influencer_id, p.fans_end as fans from period_fans(tier_at, tier_at) p) fc
+           on fc.influencer_id = i.influencer_id
     where visible_account(i.influencer_id, influencer_scope, merchant_scope);
 
 -- The metrics category_benchmark compares, in their order (ord).
@@ -519,24 +523,8 @@ create or replace macro benchmark_figures(period_start, period_end, tier_at, win
         from post_figures(period_start, period_end, win, [], influencer_scope, merchant_scope) pf
         group by pf.influencer_id
     ),
-    follows as (
-        select f.influencer_id, f.fan_id, f.followed_at, f.unfollowed_at
-        from fan_follows f
-        join accounts a on a.influencer_id = f.influencer_id
-    ),
-    -- the fans at either bound: over bounds at midnight from the follows counted by day (period_fans), otherwise
-    -- from the follows (the guards are constants: one branch is planned)
     fan_counts as (
-        select p.influencer_id, p.fans_start, p.fans_end
-        from period_fans(period_start, period_end) p
-        where whole_days(period_start, period_end)
-        union all
-        select influencer_id,
-               count(*) filter (where is_fan_at(followed_at, unfollowed_at, period_start)) as fans_start,
-               count(*) filter (where is_fan_at(followed_at, unfollowed_at, period_end)) as fans_end
-        from follows
-        where not whole_days(period_start, period_end)
-        group by influencer_id
+        select p.influencer_id, p.fans_start, p.fans_end from period_fans(period_start, period_end) p
     ),
     -- engaged fans: the period's clickers who are fans at period_end (engaged_fans)
     engaged as (

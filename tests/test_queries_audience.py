@@ -28,6 +28,7 @@ from .test_queries import (
     in_range,
     influencer_visible,
     product_visible,
+    ref_overview_kpis,
 )
 
 W1H, W7D, W30D = E.WINDOWS
@@ -486,6 +487,47 @@ def test_audience_quality_at_any_moment_matches_reference(edge: dataset.Dataset,
     c = case("main")
     actual = db.run(edge, "audience_quality", to=end, influencers=[])
     assert_same(actual, ref_audience_quality(tables, c, end), ["influencer_id"])
+
+
+class Instants:
+    """A Case whose period bounds are any two instants (a named query run through db.run may take them)."""
+
+    def __init__(self, start: dt.datetime, end: dt.datetime, influencers: tuple[int, ...] = ()) -> None:
+        self.p = type("Bounds", (), {"start_ts": pd.Timestamp(start), "end_ts": pd.Timestamp(end)})()
+        self.window, self.influencers, self.viewer = W7D, influencers, EVERYONE
+
+
+LEAVES = E.WAIST_LEAVES_AT  # a midnight at which a follow ends
+
+
+def _follow_to_unfollow(tables: Tables) -> tuple[dt.datetime, dt.datetime]:
+    """From a follow's instant to a later unfollow's, neither at a midnight (a fan at the start, lost at the end)."""
+    fans = tables["fans"][tables["fans"]["influencer_id"] == E.PLAIN]
+    off = fans[(fans["followed_at"] != fans["followed_at"].dt.floor("D"))
+               & (fans["unfollowed_at"] != fans["unfollowed_at"].dt.floor("D")) & fans["unfollowed_at"].notna()]
+    first = off.sort_values("followed_at").iloc[0]
+    later = off[off["unfollowed_at"] > first["followed_at"] + dt.timedelta(days=3)]["unfollowed_at"].min()
+    return first["followed_at"].to_pydatetime(), later.to_pydatetime()
+
+
+@pytest.mark.parametrize("bounds", [(E.MAIN_START, LEAVES), (E.MAIN_START, LEAVES + E.US),
+                                    (E.MAIN_START + dt.timedelta(hours=9), LEAVES - E.US),
+                                    (LEAVES - E.US, LEAVES + dt.timedelta(hours=20)), "follow_to_unfollow"], ids=str)
+@pytest.mark.parametrize("influencers", [(), (E.WAIST, E.PLAIN)], ids=["all", "chosen"])
+def test_the_fans_of_a_period_are_those_at_its_bounds_whatever_they_are(
+        edge: dataset.Dataset, tables: Tables, bounds: tuple[dt.datetime, dt.datetime] | str,
+        influencers: tuple[int, ...]) -> None:
+    """period_fans (_macros.sql; the fans of audience_summary, overview_kpis, influencer_list and the benchmarks):
+    over bounds at midnight from the follows counted by day, over any other instant from the follows, the fans at
+    either bound and the new and lost fans between them to the microsecond."""
+    start, end = _follow_to_unfollow(tables) if bounds == "follow_to_unfollow" else bounds
+    c = Instants(start, end, influencers)
+    params = {"from": start, "to": end, "window": W7D, "influencers": list(influencers)}
+    assert_same(db.run(edge, "audience_summary", **params), ref_audience_summary(tables, c),  # type: ignore[arg-type]
+                ["influencer_id"])
+    fans = ["fans_start", "fans_end", "new_fans", "lost_fans"]
+    assert_same(db.run(edge, "overview_kpis", **params)[fans], ref_overview_kpis(tables, c)[fans],  # type: ignore
+                fans)
 
 
 # ---- the edge cases, asserted directly (readable failures) ----------------------------------------
