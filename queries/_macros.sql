@@ -249,6 +249,16 @@ create or replace macro fan_bucket(dim, gender, birth_year, province, city_tier,
 create or replace macro post_days_suffice(period_end, merchant_scope) as
     merchant_scope is null and at_midnight(period_end);
 
+-- The ids of the posts posted in [period_start, period_end) of the chosen influencers in the influencer scope: for a
+-- viewer without a merchant scope, picked_posts' ids. Read straight from influencer_posts, so that DuckDB knows how many
+-- they are (it takes a CTE of them for several times as many and builds a semi join's hash table on the other side).
+create or replace macro period_post_ids(period_start, period_end, ids, influencer_scope) as table
+    select p.post_id
+    from influencer_posts p
+    where p.posted_at >= period_start and p.posted_at < period_end
+      and chosen(p.influencer_id, ids)
+      and visible_influencer(p.influencer_id, influencer_scope);
+
 -- The posts posted in [period_start, period_end) of the chosen influencers that the viewer may see; a merchant
 -- sees only posts linking its products. One row per post, with what post_figures shows of it.
 create or replace macro picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope) as table
@@ -287,7 +297,7 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
         where post_days_suffice(period_end, merchant_scope)
           and d.day < period_end
           and chosen(d.influencer_id, ids)  -- implied by the post ids; read as a filter, it skips other rows
-          and d.post_id in (select post_id from picked)
+          and d.post_id in (select post_id from period_post_ids(period_start, period_end, ids, influencer_scope))
         group by d.post_id
         union all
         select c.post_id,
@@ -330,7 +340,7 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
           and to_microseconds(o.lag_us) <= win
           and o.ordered_at < period_end
           and chosen(o.influencer_id, ids)
-          and o.post_id in (select post_id from picked)
+          and o.post_id in (select post_id from period_post_ids(period_start, period_end, ids, influencer_scope))
         group by o.post_id
         union all
         select a.post_id,
