@@ -10,12 +10,15 @@ with bands(band_order, band, above_hours, max_hours) as (
     values (1, '0-1h', -1, 1), (2, '1-6h', 1, 6), (3, '6-24h', 6, 24), (4, '1-3d', 24, 72),
            (5, '3-7d', 72, 168), (6, '7-14d', 168, 336), (7, '14-30d', 336, 720)
 ),
+-- The delays counted by whole hours rounded up first: the bands' bounds are whole hours, so a delay is above a bound
+-- exactly when its hours rounded up are, and at most one when they are. The bands then meet ~720 rows, not every order.
 lags as (
-    select epoch(a.ordered_at - a.clicked_at) / 3600 as hours
+    select ceil(epoch(a.ordered_at - a.clicked_at) / 3600) as hours, count(*) as orders
     from chosen_orders($from, $to, interval 30 day, $influencers, $viewer_influencers, $viewer_merchants) a
+    group by 1
 ),
 banded as (
-    select b.band_order, count(l.hours) as orders
+    select b.band_order, cast(coalesce(sum(l.orders), 0) as bigint) as orders
     from bands b
     left join lags l on l.hours > b.above_hours and l.hours <= b.max_hours
     group by b.band_order
