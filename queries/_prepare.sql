@@ -188,11 +188,11 @@ order by p.influencer_id, o.ordered_at;
 -- The orders whose latest click (order_last_click) is on an existing post, with its lag (ordered_at − clicked_at; the
 -- order is attributed to the post when the lag fits the window) and, for the post's distinct buyers, the least lag of
 -- the same user's earlier orders of the post (earlier_lag; null for the first): an order is its user's first attributed
--- order of the post exactly when the window holds its lag but not earlier_lag. Lags in microseconds (BIGINT): Parquet
--- keeps an INTERVAL to the millisecond only. The buyers of a post up to any moment
+-- order of the post exactly when the window holds its lag but not earlier_lag. The buyers of a post up to any moment
 -- are then such orders before it, one per user whatever the window: a count instead of a count(distinct) (post
 -- figures without a merchant scope, post_figures). Ties at one instant: any one first, as either is before the same
--- moments. In influencer and post order, as the posts.
+-- moments. Lags in microseconds (BIGINT): Parquet keeps an INTERVAL to the millisecond only. In influencer and post
+-- order, as the posts.
 create or replace table post_orders as
 select influencer_id, post_id, ordered_at, user_id, amount, status = 'refunded' as refunded,
        case when status = 'refunded' then 0 else amount end as net_amount,
@@ -203,6 +203,7 @@ select influencer_id, post_id, ordered_at, user_id, amount, status = 'refunded' 
 from order_last_click
 where influencer_id is not null
 order by influencer_id, post_id, ordered_at;
+
 -- The interest buckets of a profile: each distinct tag once (NULL tags left out), ['unknown'] without any.
 create or replace macro interest_tags(interests) as
     case when len(list_filter(coalesce(interests, []), lambda x: x is not null)) = 0 then ['unknown']

@@ -11,7 +11,7 @@ with bands(band_order, band, above_hours, max_hours) as (
            (5, '3-7d', 72, 168), (6, '7-14d', 168, 336), (7, '14-30d', 336, 720)
 ),
 -- The delays counted by whole hours rounded up first: the bands' bounds are whole hours, so a delay is above a bound
--- exactly when its hours rounded up are, and at most one when they are. The bands then meet ~720 rows, not every order.
+-- (or at most a bound) exactly when its hours rounded up are. The bands then meet ~720 rows, not every order.
 lags as (
     select ceil(epoch(a.ordered_at - a.clicked_at) / 3600) as hours, count(*) as orders
     from chosen_orders($from, $to, interval 30 day, $influencers, $viewer_influencers, $viewer_merchants) a
