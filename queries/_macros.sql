@@ -249,15 +249,19 @@ create or replace macro fan_bucket(dim, gender, birth_year, province, city_tier,
 create or replace macro post_days_suffice(period_end, merchant_scope) as
     merchant_scope is null and at_midnight(period_end);
 
--- The ids of the posts posted in [period_start, period_end) of the chosen influencers in the influencer scope: for a
--- viewer without a merchant scope, picked_posts' ids. Read straight from influencer_posts, so that DuckDB knows how many
--- they are (it takes a CTE of them for several times as many and builds a semi join's hash table on the other side).
+-- A post posted in [period_start, period_end) by a chosen influencer in the influencer scope.
+create or replace macro period_post(posted_at, influencer_id, period_start, period_end, ids, influencer_scope) as
+    posted_at >= period_start and posted_at < period_end
+    and chosen(influencer_id, ids)
+    and visible_influencer(influencer_id, influencer_scope);
+
+-- The ids of the period's posts (period_post): for a viewer without a merchant scope, picked_posts' ids. Read straight
+-- from influencer_posts, so that DuckDB knows how many they are (it takes a CTE of them for several times as many and
+-- builds a semi join's hash table on the other side).
 create or replace macro period_post_ids(period_start, period_end, ids, influencer_scope) as table
     select p.post_id
     from influencer_posts p
-    where p.posted_at >= period_start and p.posted_at < period_end
-      and chosen(p.influencer_id, ids)
-      and visible_influencer(p.influencer_id, influencer_scope);
+    where period_post(p.posted_at, p.influencer_id, period_start, period_end, ids, influencer_scope);
 
 -- The posts posted in [period_start, period_end) of the chosen influencers that the viewer may see; a merchant
 -- sees only posts linking its products. One row per post, with what post_figures shows of it.
@@ -267,9 +271,7 @@ create or replace macro picked_posts(period_start, period_end, ids, influencer_s
            p.impressions, p.reads, p.reposts + p.comments + p.likes as interactions
     from influencer_posts p
     left join influencers i on i.influencer_id = p.influencer_id
-    where p.posted_at >= period_start and p.posted_at < period_end
-      and chosen(p.influencer_id, ids)
-      and visible_influencer(p.influencer_id, influencer_scope)
+    where period_post(p.posted_at, p.influencer_id, period_start, period_end, ids, influencer_scope)
       and (merchant_scope is null or p.post_id in (
           select lp.post_id from (select post_id, unnest(product_ids) as product_id from influencer_posts) lp
           where merchant_scope is not null and visible_product(lp.product_id, merchant_scope)));

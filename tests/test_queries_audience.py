@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -489,12 +490,10 @@ def test_audience_quality_at_any_moment_matches_reference(edge: dataset.Dataset,
     assert_same(actual, ref_audience_quality(tables, c, end), ["influencer_id"])
 
 
-class Instants:
+def instants(start: dt.datetime, end: dt.datetime, influencers: tuple[int, ...]) -> SimpleNamespace:
     """A Case whose period bounds are any two instants (a named query run through db.run may take them)."""
-
-    def __init__(self, start: dt.datetime, end: dt.datetime, influencers: tuple[int, ...] = ()) -> None:
-        self.p = type("Bounds", (), {"start_ts": pd.Timestamp(start), "end_ts": pd.Timestamp(end)})()
-        self.window, self.influencers, self.viewer = W7D, influencers, EVERYONE
+    bounds = SimpleNamespace(start_ts=pd.Timestamp(start), end_ts=pd.Timestamp(end))
+    return SimpleNamespace(p=bounds, window=W7D, influencers=influencers, viewer=EVERYONE)
 
 
 LEAVES = E.WAIST_LEAVES_AT  # a midnight at which a follow ends
@@ -521,7 +520,7 @@ def test_the_fans_of_a_period_are_those_at_its_bounds_whatever_they_are(
     over bounds at midnight from the follows counted by day, over any other instant from the follows, the fans at
     either bound and the new and lost fans between them to the microsecond."""
     start, end = _follow_to_unfollow(tables) if bounds == "follow_to_unfollow" else bounds
-    c = Instants(start, end, influencers)
+    c = instants(start, end, influencers)
     params = {"from": start, "to": end, "window": W7D, "influencers": list(influencers)}
     assert_same(db.run(edge, "audience_summary", **params), ref_audience_summary(tables, c),  # type: ignore[arg-type]
                 ["influencer_id"])
