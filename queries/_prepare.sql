@@ -115,15 +115,20 @@ order by p.influencer_id, c.product_id;
 -- false). The users who clicked in a period of whole days [from, to) are then the clicks of its days whose prev_day is
 -- null or before from (one per user, as click_runs per influencer), so the view of every influencer sums ~17 k rows
 -- at the large scale instead of a count(distinct) over 101 M clicks (4.2 s). Built with one narrow window over the
--- clicks (~12 s at the large scale).
+-- clicks, by the user and the day as a DATE, a narrower sort key than the instant (the same order of days, and a day's
+-- clicks after the first have their own day as prev_day whichever comes first): 12.3-12.7 s at the large scale against
+-- 14.3-15.2 s by the instant.
 create or replace table daily_clicks as
-with runs as (
-    select c.clicked_at, c.user_id, lag(c.clicked_at) over (partition by c.user_id order by c.clicked_at) as prev_at
+with days as (
+    select cast(c.clicked_at as date) as day, c.user_id
     from clicks c
     join influencer_posts p on p.post_id = c.post_id
     where p.influencer_id is not null and c.clicked_at is not null
+), runs as (
+    select day, user_id, lag(day) over (partition by user_id order by day) as prev_day
+    from days
 )
-select date_trunc('day', clicked_at) as day, case when user_id is not null then date_trunc('day', prev_at) end as prev_day,
+select cast(day as timestamp) as day, case when user_id is not null then cast(prev_day as timestamp) end as prev_day,
        user_id is not null as has_user,
        count(*) as clicks
 from runs
@@ -152,37 +157,48 @@ where influencer_id is not null and clicked_at is not null
 group by all
 order by influencer_id, product_id, day;
 
--- The latest click of the same user on the same product at or before each order, whatever its lag,
--- with the author of the clicked post (null for a post that does not exist). Ties at one instant go to
--- the higher post_id, then campaign (none counting as -1), then channel, a null post or channel losing, so the choice
--- is always the same and every column is of the chosen click. Only the clicks of a user and product that were ordered
--- can be such a click, so only those are grouped: the instant's greatest click as a struct compared field by field
--- (one max of a struct took 5.5 s at the large scale, where an arg_max per column took 10 s and could take each
--- column from another click when a post or channel was null).
+-- The latest click of the same user on the same product at or before each order, whatever its lag, with the author of
+-- the clicked post (null for a post that does not exist). Ties at one instant go to the higher post_id, then campaign
+-- (none counting as -1), then channel, a null post or channel losing, so the choice is always the same and every column
+-- is of the chosen click. Only the clicks of a user and product that were ordered can be such a click, so only those
+-- are read (6.4 M of 101 M at the large scale), and only the instants with two or more of them are grouped: the
+-- instant's greatest click as a struct compared field by field. The ASOF join takes any one click of an instant; at
+-- those instants the greatest replaces it. (Grouping every instant took 5.4 s of CPU at the large scale: the table
+-- 14.8-15.9 s against 13.8-14.5 s now; an arg_max per column took twice as long and could take each column from
+-- another click when a post or channel was null.)
 create or replace table order_last_click as
-with clicks_one_per_instant as (
-    select user_id, product_id, clicked_at, chosen.post_id, chosen.channel, chosen.campaign_id
-    from (select c.user_id, c.product_id, c.clicked_at,
-                 max({'has_post': c.post_id is not null, 'post_id': c.post_id,
-                      'campaign': coalesce(c.campaign_id, -1),
-                      'has_channel': c.channel is not null, 'channel': c.channel,
-                      'campaign_id': c.campaign_id}) as chosen
-          from clicks c
-          semi join orders o on o.user_id = c.user_id and o.product_id = c.product_id
-          group by c.user_id, c.product_id, c.clicked_at)
+with ordered_clicks as materialized (
+    select c.user_id, c.product_id, c.clicked_at, c.post_id, c.channel, c.campaign_id
+    from clicks c
+    semi join orders o on o.user_id = c.user_id and o.product_id = c.product_id
+), tied as (
+    select c.user_id, c.product_id, c.clicked_at,
+           max({'has_post': c.post_id is not null, 'post_id': c.post_id, 'campaign': coalesce(c.campaign_id, -1),
+                'has_channel': c.channel is not null, 'channel': c.channel, 'campaign_id': c.campaign_id}) as chosen
+    from ordered_clicks c
+    semi join (select user_id, product_id, clicked_at from ordered_clicks group by all having count(*) > 1) t
+        on t.user_id = c.user_id and t.product_id = c.product_id and t.clicked_at = c.clicked_at
+    group by c.user_id, c.product_id, c.clicked_at
+), last_click as (
+    select o.*, c.clicked_at,
+           if(t.user_id is null, c.post_id, t.chosen.post_id) as post_id,
+           if(t.user_id is null, c.channel, t.chosen.channel) as channel,
+           if(t.user_id is null, c.campaign_id, t.chosen.campaign_id) as campaign_id
+    from orders o
+    asof left join ordered_clicks c
+        on o.user_id = c.user_id and o.product_id = c.product_id and c.clicked_at <= o.ordered_at
+    left join tied t on t.user_id = c.user_id and t.product_id = c.product_id and t.clicked_at = c.clicked_at
 )
 select o.order_id, o.ordered_at, o.user_id, o.product_id, o.quantity, o.amount, o.status, o.refunded_at,
-       c.clicked_at, c.post_id, c.channel, c.campaign_id, p.influencer_id,
+       o.clicked_at, o.post_id, o.channel, o.campaign_id, p.influencer_id,
        -- whether the buyer was a fan of the clicked post's author when ordering: any follow of the pair holding that
        -- moment (from the export, not fan_spans: the Overview needs this table first, and the spans took 7 s to build
        -- at the large scale, where this test costs 2 s more than a join to them)
        exists (select 1 from fans f
                where f.influencer_id = p.influencer_id and f.fan_id = o.user_id
                  and is_fan_at(f.followed_at, f.unfollowed_at, o.ordered_at)) as from_fan
-from orders o
-asof left join clicks_one_per_instant c
-    on o.user_id = c.user_id and o.product_id = c.product_id and c.clicked_at <= o.ordered_at
-left join influencer_posts p on p.post_id = c.post_id
+from last_click o
+left join influencer_posts p on p.post_id = o.post_id
 order by p.influencer_id, o.ordered_at;
 
 -- The orders whose latest click (order_last_click) is on an existing post, with its lag (ordered_at − clicked_at; the
