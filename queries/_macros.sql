@@ -424,12 +424,38 @@ create or replace macro segment_has(wanted, value) as
 create or replace macro segment_has_any(wanted, tags) as
     len(wanted) = 0 or coalesce(list_has_any(wanted, tags), false);
 
+-- Whether a target segment sets no criterion (segment_has: then every fan is in it).
+create or replace macro no_criterion(want_gender, want_age_band, want_city_tier, want_interest, want_province) as
+    len(want_gender) = 0 and len(want_age_band) = 0 and len(want_city_tier) = 0 and len(want_interest) = 0
+    and len(want_province) = 0;
+
 -- Fans at period_end per influencer (distinct users), and how many of them meet each criterion of a target segment
 -- and all of them together. A user followed twice at that moment counts once: it is in the segment when one of its
--- follows' profiles meets every criterion. Age bands as of the period end's year (age_band).
+-- follows' profiles meets every criterion. Age bands as of the period end's year (age_band). Without a criterion
+-- (no_criterion: the Merchants screen's default) every fan meets them all, and the fans are counted from the follows
+-- by day (period_fans, which counts follows: a pair's follows beyond one at that moment, of the few pairs followed
+-- twice, repeat_follows, are taken off) rather than from every follow's profile; the guards are constants: one
+-- branch is planned.
 create or replace macro segment_match(period_end, want_gender, want_age_band, want_city_tier, want_interest,
                                       want_province) as table
-    with follows as (
+    with repeated as (
+        select influencer_id, sum(follows - 1) as extra
+        from (select f.influencer_id, count(*) as follows
+              from fan_follows f
+              semi join repeat_follows r on r.influencer_id is not distinct from f.influencer_id
+                                        and r.fan_id is not distinct from f.fan_id
+              where no_criterion(want_gender, want_age_band, want_city_tier, want_interest, want_province)
+                and is_fan_at(f.followed_at, f.unfollowed_at, period_end)
+              group by f.influencer_id, f.fan_id)
+        group by influencer_id
+    ),
+    everyone as (
+        select p.influencer_id, cast(p.fans_end - coalesce(r.extra, 0) as bigint) as fans
+        from period_fans(period_end, period_end) p
+        left join repeated r on r.influencer_id is not distinct from p.influencer_id
+        where no_criterion(want_gender, want_age_band, want_city_tier, want_interest, want_province)
+    ),
+    follows as (
         select f.influencer_id, f.fan_id,
                segment_has(want_gender, f.gender) as by_gender,
                segment_has(want_age_band, age_band(f.birth_year, period_end)) as by_age_band,
@@ -437,7 +463,8 @@ create or replace macro segment_match(period_end, want_gender, want_age_band, wa
                segment_has_any(want_interest, f.interests) as by_interest,
                segment_has(want_province, f.province) as by_province
         from fan_follows f
-        where is_fan_at(f.followed_at, f.unfollowed_at, period_end)
+        where not no_criterion(want_gender, want_age_band, want_city_tier, want_interest, want_province)
+          and is_fan_at(f.followed_at, f.unfollowed_at, period_end)
     ),
     -- A pair with one follow in all (repeat_follows, _prepare.sql, holds the others) is one user as it stands; only
     -- the follows of repeated pairs are grouped per user (a group by of every follow cost ~3 s at the large scale).
@@ -466,7 +493,10 @@ create or replace macro segment_match(period_end, want_gender, want_age_band, wa
            count(*) filter (where by_interest) as interest_fans,
            count(*) filter (where by_province) as province_fans
     from users
-    group by influencer_id;
+    group by influencer_id
+    union all
+    select influencer_id, fans, fans, fans, fans, fans, fans, fans
+    from everyone;
 
 -- ---- the Benchmarks screen (类目对标) ----
 
