@@ -382,16 +382,17 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
     left join order_figures o on o.post_id = k.post_id;
 
 -- The clicks and attributed orders of the posts posted in [period_start, period_end) up to period_end: the click →
--- order step of the funnel, to be split by channel and fan status (post_channels, posts_channel_split), which sum
--- is_click and is_order. A row is an order, or clicks: is_click of them (without a merchant scope the clicks of a post
--- on a day by channel and fan status, post_click_days; otherwise each click, on the merchant's products). An order
--- takes its click's channel and is from a fan when its user was a fan of the post's author at the order.
+-- order step of the funnel, to be split by channel and fan status (post_channels, posts_channel_split) or by the
+-- post's content type (content_type_summary), which sum is_click and is_order. A row is an order, or clicks: is_click
+-- of them (without a merchant scope the clicks of a post on a day by channel and fan status, post_click_days;
+-- otherwise each click, on the merchant's products). An order takes its click's channel and is from a fan when its
+-- user was a fan of the post's author at the order.
 create or replace macro post_events(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table
     with picked as (
-        select post_id
+        select post_id, content_type
         from picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope)
     )
-    select d.channel, d.from_fan, d.clicks as is_click, 0 as is_order,
+    select k.content_type, d.channel, d.from_fan, d.clicks as is_click, 0 as is_order,
            cast(null as decimal(18, 2)) as amount, cast(null as decimal(18, 2)) as net_amount
     from post_click_days d
     join picked k on k.post_id = d.post_id
@@ -399,7 +400,7 @@ create or replace macro post_events(period_start, period_end, win, ids, influenc
       and d.day < period_end
       and chosen(d.influencer_id, ids)
     union all
-    select c.channel, c.from_fan, 1, 0, null, null
+    select k.content_type, c.channel, c.from_fan, 1, 0, null, null
     from click_facts c
     join picked k on k.post_id = c.post_id
     where not post_days_suffice(period_end, merchant_scope)
@@ -407,7 +408,7 @@ create or replace macro post_events(period_start, period_end, win, ids, influenc
       and chosen(c.influencer_id, ids)
       and visible_product(c.product_id, merchant_scope)
     union all
-    select a.channel, a.from_fan, 0, 1, a.amount, a.net_amount
+    select k.content_type, a.channel, a.from_fan, 0, 1, a.amount, a.net_amount
     from attributed_orders(win, ids := ids) a
     join picked k on k.post_id = a.post_id
     where a.ordered_at < period_end
