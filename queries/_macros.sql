@@ -382,17 +382,17 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
     left join order_figures o on o.post_id = k.post_id;
 
 -- The clicks and attributed orders of the posts posted in [period_start, period_end) up to period_end: the click →
--- order step of the funnel, to be split by channel and fan status (post_channels, posts_channel_split) or by the
--- post's content type (content_type_summary), which sum is_click and is_order. A row is an order, or clicks: is_click
--- of them (without a merchant scope the clicks of a post on a day by channel and fan status, post_click_days;
--- otherwise each click, on the merchant's products). An order takes its click's channel and is from a fan when its
--- user was a fan of the post's author at the order.
+-- order step of the funnel, to be split by channel and fan status (post_channels, posts_channel_split), by the post's
+-- content type (content_type_summary) or by its influencer (benchmark_figures), which sum is_click and is_order. A row
+-- is an order, or clicks: is_click of them (without a merchant scope the clicks of a post on a day by channel and fan
+-- status, post_click_days; otherwise each click, on the merchant's products), once per row of its post. An order
+-- takes its click's channel and is from a fan when its user was a fan of the post's author at the order.
 create or replace macro post_events(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table
     with picked as (
-        select post_id, content_type
+        select post_id, influencer_id, content_type
         from picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope)
     )
-    select k.content_type, d.channel, d.from_fan, d.clicks as is_click, 0 as is_order,
+    select k.influencer_id, k.content_type, d.channel, d.from_fan, d.clicks as is_click, 0 as is_order,
            cast(null as decimal(18, 2)) as amount, cast(null as decimal(18, 2)) as net_amount
     from post_click_days d
     join picked k on k.post_id = d.post_id
@@ -400,7 +400,7 @@ create or replace macro post_events(period_start, period_end, win, ids, influenc
       and d.day < period_end
       and chosen(d.influencer_id, ids)
     union all
-    select k.content_type, c.channel, c.from_fan, 1, 0, null, null
+    select k.influencer_id, k.content_type, c.channel, c.from_fan, 1, 0, null, null
     from click_facts c
     join picked k on k.post_id = c.post_id
     where not post_days_suffice(period_end, merchant_scope)
@@ -408,7 +408,7 @@ create or replace macro post_events(period_start, period_end, win, ids, influenc
       and chosen(c.influencer_id, ids)
       and visible_product(c.product_id, merchant_scope)
     union all
-    select k.content_type, a.channel, a.from_fan, 0, 1, a.amount, a.net_amount
+    select k.influencer_id, k.content_type, a.channel, a.from_fan, 0, 1, a.amount, a.net_amount
     from attributed_orders(win, ids := ids) a
     join picked k on k.post_id = a.post_id
     where a.ordered_at < period_end
@@ -560,11 +560,18 @@ create or replace macro benchmark_figures(period_start, period_end, tier_at, win
     with accounts as (
         select * from benchmark_accounts(tier_at, influencer_scope, merchant_scope)
     ),
+    -- The sums of its posts' figures (post_figures): the posts' own by influencer, and their events' (post_events,
+    -- each counted once on each row of its post, as each row of post_figures holds its post's figures) without first
+    -- grouping them by post (1.6 M posts at the large scale).
     post_sums as (
-        select pf.influencer_id, sum(pf.impressions) as impressions, sum(pf.reads) as reads,
-               sum(pf.clicks) as clicks, sum(pf.orders) as orders, sum(pf.gmv) as gmv
-        from post_figures(period_start, period_end, win, [], influencer_scope, merchant_scope) pf
-        group by pf.influencer_id
+        select p.influencer_id, p.impressions, p.reads, coalesce(e.clicks, 0) as clicks,
+               coalesce(e.orders, 0) as orders, coalesce(e.gmv, 0) as gmv
+        from (select influencer_id, sum(impressions) as impressions, sum(reads) as reads
+              from picked_posts(period_start, period_end, [], influencer_scope, merchant_scope)
+              group by influencer_id) p
+        left join (select influencer_id, sum(is_click) as clicks, sum(is_order) as orders, sum(amount) as gmv
+                   from post_events(period_start, period_end, win, [], influencer_scope, merchant_scope)
+                   group by influencer_id) e on e.influencer_id is not distinct from p.influencer_id
     ),
     fan_counts as (
         select p.influencer_id, p.fans_start, p.fans_end from period_fans(period_start, period_end) p
