@@ -201,6 +201,25 @@ where everyone_whole_days(period_start, period_end, ids, influencer_scope, merch
   and d.day >= period_start and d.day < period_end
 group by d.day;
 
+-- The paid clicks of each campaign (the clicks carrying its id, wherever they are) before period_end that the viewer may
+-- see (a merchant: its own products' only). Without a merchant scope and with period_end at midnight (every period of
+-- the screens) from the paid clicks by campaign and day (campaign_click_days, _prepare.sql); otherwise from the
+-- clicks. The guards are constants: one branch is planned.
+create or replace macro campaign_paid_clicks(period_end, merchant_scope) as table
+select d.campaign_id, cast(sum(d.clicks) as bigint) as paid_clicks
+from campaign_click_days d
+where merchant_scope is null and at_midnight(period_end)
+  and d.day < period_end
+group by d.campaign_id
+union all
+select c.campaign_id, count(*) as paid_clicks
+from click_facts c
+where not (merchant_scope is null and at_midnight(period_end))
+  and c.campaign_id is not null
+  and c.clicked_at < period_end
+  and visible_product(c.product_id, merchant_scope)
+group by c.campaign_id;
+
 -- Orders placed in [period_start, period_end) attributed (within win) to posts of the chosen
 -- influencers that the viewer may see.
 create or replace macro chosen_orders(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table

@@ -157,6 +157,16 @@ where influencer_id is not null and clicked_at is not null
 group by all
 order by influencer_id, product_id, day;
 
+-- The paid clicks (the clicks carrying a campaign's id, as click_facts holds them: a click of a post exported twice
+-- twice) by campaign and local day: a campaign's paid clicks up to a period end at midnight, without a merchant scope,
+-- are sums of these rows (campaign_paid_clicks, _macros.sql) rather than a scan of every click's campaign column.
+create or replace table campaign_click_days as
+select campaign_id, date_trunc('day', clicked_at) as day, count(*) as clicks
+from click_facts
+where campaign_id is not null and clicked_at is not null
+group by all
+order by campaign_id, day;
+
 -- The latest click of the same user on the same product at or before each order, whatever its lag, with the author of
 -- the clicked post (null for a post that does not exist). Ties at one instant go to the higher post_id, then campaign
 -- (none counting as -1), then channel, a null post or channel losing, so the choice is always the same and every column

@@ -23,10 +23,7 @@ picked as (
       and ($viewer_merchants is null or list_contains($viewer_merchants, cp.buyer_merchant_id))
 ),
 paid_clicks as (
-    select c.campaign_id, count(*) as paid_clicks
-    from click_facts c join picked k using (campaign_id)
-    where c.clicked_at < $to and visible_product(c.product_id, $viewer_merchants)
-    group by 1
+    select * from campaign_paid_clicks($to, $viewer_merchants)
 ),
 paid_orders as (
     select a.campaign_id, count(*) as orders, sum(a.amount) as gmv

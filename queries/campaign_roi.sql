@@ -30,10 +30,7 @@ attributed as (
     where influencer_id is not null and visible_product(product_id, $viewer_merchants)
 ),
 paid_clicks as (
-    select c.campaign_id, count(*) as paid_clicks
-    from click_facts c join picked k using (campaign_id)
-    where c.clicked_at < $to and visible_product(c.product_id, $viewer_merchants)
-    group by 1
+    select * from campaign_paid_clicks($to, $viewer_merchants)
 ),
 paid_orders as (
     select a.campaign_id, count(*) as orders, sum(a.amount) as gmv, sum(a.net_amount) as net_gmv

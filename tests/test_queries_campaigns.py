@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from advisor import dataset, metrics
+from advisor import dataset, db, metrics
 from advisor.access import EVERYONE, Viewer
 from advisor.metrics import Filters, Period
 
@@ -294,3 +294,32 @@ def test_incremental_roas_tracks_the_planted_lift(demo_roi: pd.DataFrame) -> Non
     assert some.mean() - zero.mean() > 2 * math.sqrt(zero.var() / len(zero) + some.var() / len(some))
     # attributed ROAS of campaigns that added nothing: only the orders of relabelled clicks
     assert (paid[paid["true_incremental_orders"] == 0]["roas"] > 0).any()
+
+
+@pytest.mark.parametrize("viewer", ["everyone", "merchant_1"])
+def test_paid_clicks_count_up_to_any_period_end(edge: dataset.Dataset, tables: Tables, viewer: str) -> None:
+    """campaign_roi and campaign_products count a campaign's paid clicks before $to: over a $to at midnight (every
+    period of the screens) from the paid clicks by day, at any other instant (db.run) from the clicks. At a paid
+    click's own instant it does not count yet, a microsecond later it does; a merchant counts its own products'."""
+    clicks, campaigns, products = tables["clicks"], tables["campaigns"], tables["products"]
+    paid = clicks[clicks["campaign_id"].notna().to_numpy(dtype=bool)]
+    scope = VIEWERS[viewer]
+    if scope.merchants is not None:
+        theirs = set(products.loc[products["merchant_id"].isin(scope.merchants).to_numpy(dtype=bool), "product_id"])
+        paid = paid[paid["product_id"].isin(theirs).to_numpy(dtype=bool)]
+    start = campaigns["start_at"].min().floor("D")
+    instants = sorted({t for t in paid["clicked_at"] if t != t.floor("D")})
+    assert len(instants) >= 3, "the edge data has paid clicks at instants that are not midnights"
+    checked = 0
+    for t in instants[:: max(1, len(instants) // 4)]:
+        for end in (t, t + pd.Timedelta(microseconds=1), t.ceil("D")):
+            params = {"from": start.to_pydatetime(), "to": end.to_pydatetime(), "window": W7D, "influencers": []}
+            roi = db.run(edge, "campaign_roi", scope, **params).set_index("campaign_id")
+            before = paid[(paid["clicked_at"] < end).to_numpy(dtype=bool)]
+            expected = before.groupby("campaign_id").size().reindex(roi.index, fill_value=0)
+            assert roi["paid_clicks"].tolist() == expected.tolist(), (viewer, end)
+            by_product = db.run(edge, "campaign_products", scope, **params).set_index("product")["paid_clicks"]
+            summed = roi.groupby("product")["paid_clicks"].sum().reindex(by_product.index)
+            assert by_product.tolist() == summed.tolist(), (viewer, end)
+            checked += int(expected.sum() > 0)
+    assert checked >= 3
