@@ -201,20 +201,26 @@ where everyone_whole_days(period_start, period_end, ids, influencer_scope, merch
   and d.day >= period_start and d.day < period_end
 group by d.day;
 
--- The paid clicks of each campaign (the clicks carrying its id, wherever they are) before period_end that the viewer may
--- see (a merchant: its own products' only). Without a merchant scope and with period_end at midnight (every period of
--- the screens) from the paid clicks by campaign and day (campaign_click_days, _prepare.sql); otherwise from the
--- clicks. The guards are constants: one branch is planned.
+-- Whether figures counted up to period_end may read the clicks counted by day (post_click_days, campaign_click_days,
+-- _prepare.sql) instead of the clicks: without a merchant scope (a merchant sees its own products' clicks only, which
+-- those rows do not tell apart) and with period_end at midnight (the rows hold whole local days; every period of the
+-- screens ends at one).
+create or replace macro click_days_suffice(period_end, merchant_scope) as
+    merchant_scope is null and at_midnight(period_end);
+
+-- The paid clicks of each campaign (the clicks carrying its id, wherever they are) before period_end that the viewer
+-- may see (a merchant: its own products' only): from the paid clicks by campaign and day (campaign_click_days) when
+-- those suffice (click_days_suffice), otherwise from the clicks. The guards are constants: one branch is planned.
 create or replace macro campaign_paid_clicks(period_end, merchant_scope) as table
 select d.campaign_id, cast(sum(d.clicks) as bigint) as paid_clicks
 from campaign_click_days d
-where merchant_scope is null and at_midnight(period_end)
+where click_days_suffice(period_end, merchant_scope)
   and d.day < period_end
 group by d.campaign_id
 union all
 select c.campaign_id, count(*) as paid_clicks
 from click_facts c
-where not (merchant_scope is null and at_midnight(period_end))
+where not click_days_suffice(period_end, merchant_scope)
   and c.campaign_id is not null
   and c.clicked_at < period_end
   and visible_product(c.product_id, merchant_scope)
@@ -262,12 +268,6 @@ create or replace macro fan_bucket(dim, gender, birth_year, province, city_tier,
         when 'source' then source
     end, 'unknown');
 
--- Whether post figures may read post_click_days (_prepare.sql) instead of the clicks: without a merchant scope (a
--- merchant sees its own products' clicks only, which those rows do not tell apart) and with period_end at midnight
--- (the rows hold whole local days; every period of the screens ends at one).
-create or replace macro post_days_suffice(period_end, merchant_scope) as
-    merchant_scope is null and at_midnight(period_end);
-
 -- A post posted in [period_start, period_end) by a chosen influencer in the influencer scope.
 create or replace macro period_post(posted_at, influencer_id, period_start, period_end, ids, influencer_scope) as
     posted_at >= period_start and posted_at < period_end
@@ -305,7 +305,7 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
     -- Each figure is of the post, counted once on each of its rows (a post id exported twice, an integrity error, has
     -- two): the events are grouped by post id among the picked ones, not joined to every row.
     click_figures as (
-        -- Without a merchant scope, from the clicks counted by post and day (post_click_days, post_days_suffice);
+        -- Without a merchant scope, from the clicks counted by post and day (post_click_days, click_days_suffice);
         -- otherwise from the clicks, on the merchant's products. The guards are constants: one branch is planned.
         select d.post_id,
                cast(sum(d.clicks) as bigint) as clicks,
@@ -315,7 +315,7 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
                cast(sum(d.first_clicks) as bigint) as first_clickers,
                cast(coalesce(sum(d.clicks) filter (where d.from_fan), 0) as bigint) as fan_clicks
         from post_click_days d
-        where post_days_suffice(period_end, merchant_scope)
+        where click_days_suffice(period_end, merchant_scope)
           and d.day < period_end
           and chosen(d.influencer_id, ids)  -- implied by the post ids; read as a filter, it skips other rows
           and d.post_id in (select post_id from period_post_ids(period_start, period_end, ids, influencer_scope))
@@ -326,7 +326,7 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
                count(*) filter (where c.first_click) as first_clickers,
                count(*) filter (where c.from_fan) as fan_clicks
         from click_facts c
-        where not post_days_suffice(period_end, merchant_scope)
+        where not click_days_suffice(period_end, merchant_scope)
           and c.clicked_at < period_end
           and chosen(c.influencer_id, ids)
           and visible_product(c.product_id, merchant_scope)
@@ -415,14 +415,14 @@ create or replace macro post_events(period_start, period_end, win, ids, influenc
            cast(null as decimal(18, 2)) as amount, cast(null as decimal(18, 2)) as net_amount
     from post_click_days d
     join picked k on k.post_id = d.post_id
-    where post_days_suffice(period_end, merchant_scope)
+    where click_days_suffice(period_end, merchant_scope)
       and d.day < period_end
       and chosen(d.influencer_id, ids)
     union all
     select k.influencer_id, k.content_type, c.channel, c.from_fan, 1, 0, null, null
     from click_facts c
     join picked k on k.post_id = c.post_id
-    where not post_days_suffice(period_end, merchant_scope)
+    where not click_days_suffice(period_end, merchant_scope)
       and c.clicked_at < period_end
       and chosen(c.influencer_id, ids)
       and visible_product(c.product_id, merchant_scope)

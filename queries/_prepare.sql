@@ -137,7 +137,7 @@ order by day, prev_day, has_user;
 
 -- The clicks by post, local day, channel and fan status (from_fan): how many, and how many are the user's first click
 -- on the post (first_click). The post figures of a view without a merchant scope sum these rows over the days before
--- the period end (post_days_suffice, _macros.sql): 9.2 M rows at the large scale instead of 101 M clicks. A merchant
+-- the period end (click_days_suffice, _macros.sql): 9.2 M rows at the large scale instead of 101 M clicks. A merchant
 -- sees only its products' clicks, which these rows do not tell apart: its figures read the clicks. In influencer
 -- order, as the clicks.
 create or replace table post_click_days as
