@@ -27,11 +27,6 @@ create or replace macro visible_account(id, influencer_scope, merchant_scope) as
 create or replace macro chosen(id, ids) as
     len(ids) = 0 or list_contains(ids, id);
 
--- Every influencer as one audience for a viewer who may see them all: a profile that profile_days (_prepare.sql) holds
--- summed over influencers, so it needs no follow of its own.
-create or replace macro everyone_as_one(combine, ids, influencer_scope, merchant_scope) as
-    combine and len(ids) = 0 and influencer_scope is null and merchant_scope is null;
-
 -- Bounds at midnight, as those of every period of the screens (a named query run through db.run may take any instant):
 -- what the prepared rows by local day (follow_days, daily_clicks, post_click_days, product_click_days,
 -- everyone_fan_hours, engaged_days, _prepare.sql) add up exactly.
@@ -39,6 +34,12 @@ create or replace macro at_midnight(t) as
     t = date_trunc('day', t);
 create or replace macro whole_days(period_start, period_end) as
     at_midnight(period_start) and at_midnight(period_end);
+
+-- Every influencer as one audience for a viewer who may see them all, at a midnight: a profile that profile_days
+-- (_prepare.sql) holds summed over influencers by day, so it needs no follow of its own. (At another instant a follow
+-- of that day may already count, which the days do not tell.)
+create or replace macro everyone_as_one(combine, ids, influencer_scope, merchant_scope, period_end) as
+    combine and len(ids) = 0 and influencer_scope is null and merchant_scope is null and at_midnight(period_end);
 
 -- The part of a row of period_fans' union below in a sum up to `bound` (a midnight): a month start's figure when it is
 -- the bound's month start, or the last one before it (one such row per influencer, or none before the first); a day's

@@ -603,3 +603,43 @@ from profile_days
 group by dim, bucket, day
 having sum(fans) <> 0
 order by day, dim, bucket;
+
+-- Each influencer's fans once every follow has started or ended, by profile bucket: the follows with a start and no
+-- end. At a moment t after every day boundary of an influencer's follows and unfollows (no day of follow_days after
+-- t), a follow is a fan at t exactly when it has a start and no end (is_fan_at), so its profile at t is these counts
+-- and its follows need not be read (audience_breakdown: at the large scale every influencer at the last day of the
+-- exports, the default period end of every screen). As in profile_days: dim is one of audience_breakdown's
+-- dimensions with its bucket ('unknown' for null), except that the age_band rows hold birth years (profile_bucket,
+-- _macros.sql); interest counts a follow once per tag (fan_interests). Follows without an influencer make a group of
+-- their own (influencer_id null), as the follows read in their place do. ~0.7 M rows at the large scale instead of
+-- 21 M follows; in influencer order.
+create or replace table final_profiles as
+with final_fans as (
+    select f.influencer_id,
+           coalesce(f.gender, 'unknown') as gender,
+           coalesce(cast(f.birth_year as varchar), 'unknown') as birth_year,
+           coalesce(f.province, 'unknown') as province,
+           coalesce(cast(f.city_tier as varchar), 'unknown') as city_tier,
+           coalesce(f.device, 'unknown') as device,
+           coalesce(f.source, 'unknown') as source
+    from fan_follows f
+    where f.followed_at is not null and f.unfollowed_at is null
+), counted as (
+    -- one grouping set per dimension: every bucket column is non-null, so the grouped one is the only non-null
+    select influencer_id,
+           profile_dim(grouping(gender), grouping(birth_year), grouping(province), grouping(city_tier),
+                       grouping(device)) as dim,
+           coalesce(gender, birth_year, province, city_tier, device, source) as bucket,
+           count(*) as fans
+    from final_fans
+    group by grouping sets ((influencer_id, gender), (influencer_id, birth_year), (influencer_id, province),
+                            (influencer_id, city_tier), (influencer_id, device), (influencer_id, source))
+    union all
+    select t.influencer_id, 'interest', t.tag, count(*)
+    from fan_interests t
+    where t.followed_at is not null and t.unfollowed_at is null
+    group by all
+)
+select influencer_id, dim, bucket, cast(fans as bigint) as fans
+from counted
+order by influencer_id, dim, bucket;

@@ -10,15 +10,25 @@
 -- For interest a fan counts once per tag and share is the share of fans carrying the tag; otherwise
 -- shares sum to 1 per influencer. Combined, share is of the summed audience: follow relations add up (a user
 -- following two chosen influencers counts twice, as fans_end everywhere). All dimensions come from one scan of
--- the follows (a screen draws seven); every influencer as one audience, for a viewer who sees them all
+-- the follows (a screen draws seven); every influencer as one audience at a midnight, for a viewer who sees them all
 -- (everyone_as_one), from the sums of everyone_profile_days (_prepare.sql) instead.
 -- Combined, the follows are grouped without their influencer (influencer_id null from the start): a few groups per
 -- bucket rather than one per influencer and bucket.
-with fans_at_end as (
+-- Only the follows of influencers with a follow or unfollow after $to (a day of follow_days after it: `unsettled`)
+-- are read: every other influencer's fans at $to are its final ones (final_profiles, _prepare.sql), read instead. At
+-- the last day of the exports (the default period end) that is every influencer: the semi join's empty side then ends
+-- the scan of the follows at once.
+with unsettled as (
+    select distinct d.influencer_id
+    from follow_days_by_day d
+    where d.day > $to
+),
+fans_at_end as (
     select if($combine, null, f.influencer_id) as influencer_id, f.gender, f.birth_year, f.province, f.city_tier,
            f.device, f.source
     from fan_follows f
-    where not everyone_as_one($combine, $influencers, $viewer_influencers, $viewer_merchants)
+    semi join unsettled u on u.influencer_id is not distinct from f.influencer_id
+    where not everyone_as_one($combine, $influencers, $viewer_influencers, $viewer_merchants, $to)
       and is_fan_at(f.followed_at, f.unfollowed_at, $to)
       and chosen(f.influencer_id, $influencers)
       and visible_account(f.influencer_id, $viewer_influencers, $viewer_merchants)
@@ -41,20 +51,37 @@ grouped as (
     group by grouping sets ((influencer_id, gender), (influencer_id, birth_year), (influencer_id, province),
                             (influencer_id, city_tier), (influencer_id, device), (influencer_id, source))
 ),
+-- The other influencers' final fans, as their follows would give them at $to.
+settled as (
+    select if($combine, null, p.influencer_id) as influencer_id, p.dim, profile_bucket(p.dim, p.bucket, $to) as value,
+           p.fans
+    from final_profiles p
+    anti join unsettled u on u.influencer_id is not distinct from p.influencer_id
+    where not everyone_as_one($combine, $influencers, $viewer_influencers, $viewer_merchants, $to)
+      and chosen(p.influencer_id, $influencers)
+      and visible_account(p.influencer_id, $viewer_influencers, $viewer_merchants)
+),
 single as (
     select influencer_id, dim, coalesce(value, 'unknown') as bucket, cast(sum(fans) as bigint) as fans
-    from grouped
+    from (select influencer_id, dim, value, fans from grouped
+          union all
+          select influencer_id, dim, value, fans from settled where dim <> 'interest')
     group by influencer_id, dim, coalesce(value, 'unknown')
 ),
 -- Interest: the follows' tags as prepared once per connection (fan_interests, _prepare.sql), same fans as above.
 interest as (
-    select if($combine, null, t.influencer_id) as influencer_id, 'interest' as dim, t.tag as bucket, count(*) as fans
-    from fan_interests t
-    where list_contains($dims, 'interest')
-      and not everyone_as_one($combine, $influencers, $viewer_influencers, $viewer_merchants)
-      and is_fan_at(t.followed_at, t.unfollowed_at, $to)
-      and chosen(t.influencer_id, $influencers)
-      and visible_account(t.influencer_id, $viewer_influencers, $viewer_merchants)
+    select influencer_id, 'interest' as dim, bucket, cast(sum(fans) as bigint) as fans
+    from (select if($combine, null, t.influencer_id) as influencer_id, t.tag as bucket, count(*) as fans
+          from fan_interests t
+          semi join unsettled u on u.influencer_id is not distinct from t.influencer_id
+          where list_contains($dims, 'interest')
+            and not everyone_as_one($combine, $influencers, $viewer_influencers, $viewer_merchants, $to)
+            and is_fan_at(t.followed_at, t.unfollowed_at, $to)
+            and chosen(t.influencer_id, $influencers)
+            and visible_account(t.influencer_id, $viewer_influencers, $viewer_merchants)
+          group by all
+          union all
+          select influencer_id, value, fans from settled where list_contains($dims, 'interest') and dim = 'interest')
     group by all
 ),
 -- Every influencer as one audience: the fans at $to by bucket are the sums of the days up to it, then age bands taken
@@ -62,7 +89,7 @@ interest as (
 everyone_at_end as (
     select d.dim, d.bucket, sum(d.fans) as fans
     from everyone_profile_days d
-    where everyone_as_one($combine, $influencers, $viewer_influencers, $viewer_merchants)
+    where everyone_as_one($combine, $influencers, $viewer_influencers, $viewer_merchants, $to)
       and d.day <= $to
     group by d.dim, d.bucket
 ),

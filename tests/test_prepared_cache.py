@@ -36,7 +36,8 @@ PREPARED = ["influencer_posts", "fan_follows", "fan_spans", "click_facts", "clic
             "post_click_days", "product_click_days", "campaign_click_days", "order_last_click", "post_orders",
             "fan_interests", "click_runs", "engaged_days", "everyone_fan_hours", "active_spans", "dormant_days",
             "busy_minutes", "burst_follows", "follow_days", "everyone_follow_days", "follow_months",
-            "follow_days_by_day", "follow_extremes", "repeat_follows", "profile_days", "everyone_profile_days"]
+            "follow_days_by_day", "follow_extremes", "repeat_follows", "profile_days", "everyone_profile_days",
+            "final_profiles"]
 
 
 @pytest.fixture

@@ -949,6 +949,54 @@ def test_profile_days_sum_to_the_fans_of_each_category_and_bucket_at_every_midni
             assert have[have != 0].sort_index().to_dict() == want_all.sort_index().to_dict(), (t, dim)
 
 
+def test_final_profiles_are_the_follows_with_a_start_and_no_end(edge: dataset.Dataset, tables: Tables) -> None:
+    """final_profiles (what audience_breakdown reads for an influencer with no follow or unfollow after the period end):
+    per influencer, dimension and bucket, the follows with a start and no end, along a one-bucket dimension with
+    'unknown' for null, birth years for age bands, and interest once per distinct tag; in influencer order."""
+    f = tables["fans"]
+    final = f[(f["followed_at"].notna() & f["unfollowed_at"].isna()).to_numpy(dtype=bool)]
+    assert len(final) < f["followed_at"].notna().sum(), "the edge data should hold unfollows"
+    tags = final.assign(bucket=[sorted({x for x in (v if v is not None else []) if x is not None}) or ["unknown"]
+                                for v in final["interests"]]).explode("bucket")
+    profiles = {"interest": tags,
+                "age_band": final.assign(bucket=final["birth_year"].astype("string").fillna("unknown")),
+                "city_tier": final.assign(bucket=final["city_tier"].astype("string").fillna("unknown")),
+                **{dim: final.assign(bucket=final[dim].fillna("unknown"))
+                   for dim in ("gender", "province", "device", "source")}}
+    want = sorted((int(i), dim, str(b), int(n)) for dim, frame in profiles.items()
+                  for (i, b), n in frame.groupby(["influencer_id", "bucket"]).size().items())
+    got = prepared(edge, "select influencer_id, dim, bucket, fans from final_profiles")
+    assert [row[0] for row in got] == sorted(row[0] for row in got)
+    assert sorted(got) == want
+
+
+def test_audience_breakdown_reads_the_final_profile_only_after_every_follow_and_unfollow(
+        edge: dataset.Dataset, tables: Tables) -> None:
+    """An influencer's final profile (final_profiles) stands in for its follows only at moments after the day boundary
+    of its last follow or unfollow. Around each influencer's last follow or unfollow (a microsecond before it, at it,
+    the midnight before it, the day boundary after it and a microsecond before that), every influencer's profile and
+    the combined one equal the follows' at that moment (fails when an influencer is read from its final profile too
+    early)."""
+    f = tables["fans"]
+    last = pd.concat([f[["influencer_id", "followed_at"]].rename(columns={"followed_at": "at"}),
+                      f[["influencer_id", "unfollowed_at"]].rename(columns={"unfollowed_at": "at"})]).dropna()
+    last = last.groupby("influencer_id")["at"].max()
+    assert last.nunique() > 1 and (last != last.dt.floor("D")).any()
+    tick = pd.Timedelta(microseconds=1)
+    moments = sorted({m.to_pydatetime() for x in last for m in (x - tick, x, x.floor("D"), x.ceil("D"),
+                                                                  x.ceil("D") - tick)})
+    dims = ["gender", "province", "interest"]
+    for t in moments:
+        got = db.run(edge, "audience_breakdown", to=t, dims=dims, influencers=[], combine=False)
+        combined = db.run(edge, "audience_breakdown", to=t, dims=dims, influencers=[], combine=True)
+        for dim in dims:
+            want = buckets(tables, t, dim).groupby(["influencer_id", "bucket"]).size()
+            mine = got[got["dim"] == dim].set_index(["influencer_id", "bucket"])["fans"]
+            assert mine.sort_index().to_dict() == want.sort_index().to_dict(), (t, dim)
+            mine = combined[combined["dim"] == dim].set_index("bucket")["fans"]
+            assert mine.sort_index().to_dict() == want.groupby("bucket").sum().sort_index().to_dict(), (t, dim)
+
+
 def test_follow_extremes_are_the_days_of_each_influencers_first_and_last_follow(edge: dataset.Dataset,
                                                                               tables: Tables) -> None:
     """follow_extremes (what dataset_span reads): per influencer, the local days of its first and last follow."""
