@@ -456,9 +456,10 @@ create or replace macro no_criterion(want_gender, want_age_band, want_city_tier,
 -- (no_criterion: the Merchants screen's default) every fan meets them all, and the fans are counted from the follows
 -- by day (period_fans, which counts follows: a pair's follows beyond one at that moment, of the few pairs followed
 -- twice, repeat_follows, are taken off) rather than from every follow's profile; the guards are constants: one
--- branch is planned.
+-- branch is planned. `ids` (influencer ids; default [] = every influencer) keeps the chosen influencers' follows only,
+-- which the follows in influencer order (fan_follows) read as their own row groups.
 create or replace macro segment_match(period_end, want_gender, want_age_band, want_city_tier, want_interest,
-                                      want_province) as table
+                                      want_province, ids := []) as table
     with repeated as (
         select influencer_id, sum(follows - 1) as extra
         from (select f.influencer_id, count(*) as follows
@@ -467,12 +468,13 @@ create or replace macro segment_match(period_end, want_gender, want_age_band, wa
                                         and r.fan_id is not distinct from f.fan_id
               where no_criterion(want_gender, want_age_band, want_city_tier, want_interest, want_province)
                 and is_fan_at(f.followed_at, f.unfollowed_at, period_end)
+                and chosen(f.influencer_id, ids)
               group by f.influencer_id, f.fan_id)
         group by influencer_id
     ),
     everyone as (
         select p.influencer_id, cast(p.fans_end - coalesce(r.extra, 0) as bigint) as fans
-        from period_fans(period_end, period_end) p
+        from period_fans(period_end, period_end, ids := ids) p
         left join repeated r on r.influencer_id is not distinct from p.influencer_id
         where no_criterion(want_gender, want_age_band, want_city_tier, want_interest, want_province)
     ),
@@ -486,6 +488,7 @@ create or replace macro segment_match(period_end, want_gender, want_age_band, wa
         from fan_follows f
         where not no_criterion(want_gender, want_age_band, want_city_tier, want_interest, want_province)
           and is_fan_at(f.followed_at, f.unfollowed_at, period_end)
+          and chosen(f.influencer_id, ids)
     ),
     -- A pair with one follow in all (repeat_follows, _prepare.sql, holds the others) is one user as it stands; only
     -- the follows of repeated pairs are grouped per user (a group by of every follow cost ~3 s at the large scale).

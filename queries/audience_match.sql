@@ -18,7 +18,8 @@ with picked as (
       and visible_account(i.influencer_id, $viewer_influencers, $viewer_merchants)
 ),
 audience as (
-    select * from segment_match($to, $seg_gender, $seg_age_band, $seg_city_tier, $seg_interest, $seg_province)
+    select * from segment_match($to, $seg_gender, $seg_age_band, $seg_city_tier, $seg_interest, $seg_province,
+                           ids := $influencers)
 )
 select k.influencer_id,
        coalesce(a.fans_end, 0) as fans_end,

@@ -82,7 +82,8 @@ headlines as (
     group by cp.influencer_id
 ),
 audience as (
-    select * from segment_match($to, $seg_gender, $seg_age_band, $seg_city_tier, $seg_interest, $seg_province)
+    select * from segment_match($to, $seg_gender, $seg_age_band, $seg_city_tier, $seg_interest, $seg_province,
+                           ids := $influencers)
 ),
 figures as (
     select m.influencer_id,
