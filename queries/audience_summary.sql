@@ -11,14 +11,10 @@ with picked as (
     where chosen(i.influencer_id, $influencers)
       and visible_account(i.influencer_id, $viewer_influencers, $viewer_merchants)
 ),
-follows as (
-    select f.influencer_id, f.fan_id, f.followed_at, f.unfollowed_at
-    from fan_follows f
-    join picked using (influencer_id)
-),
 -- The period's buyers, one row per influencer × user, counted when they are fans at the end (a semi join: a user
--- followed twice at the end counts once, and no distinct of the fans is needed); its clickers so counted are
--- engaged_fans (_macros.sql).
+-- followed twice at the end counts once, and no distinct of the fans is needed) against the fan spans of the pairs
+-- with an order (buyer_spans, _prepare.sql: one holds $to exactly when a follow of the pair does); its clickers so
+-- counted are engaged_fans (_macros.sql).
 buyers as (
     select distinct a.influencer_id, a.user_id
     from chosen_orders($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants) a
@@ -26,8 +22,8 @@ buyers as (
 buying_fans as (
     select b.influencer_id, count(*) as buying_fans
     from buyers b
-    semi join follows f on f.influencer_id = b.influencer_id and f.fan_id = b.user_id
-                       and is_fan_at(f.followed_at, f.unfollowed_at, $to)
+    semi join buyer_spans f on f.influencer_id = b.influencer_id and f.fan_id = b.user_id
+                           and is_fan_at(f.followed_at, f.unfollowed_at, $to)
     group by b.influencer_id
 )
 select k.influencer_id,
