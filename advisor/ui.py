@@ -482,7 +482,8 @@ def _influencer_picker(view: View, ds: Dataset, f: Filters, lang: str) -> tuple[
     picked = st.multiselect(t("sidebar.influencers", lang), list(options), default=list(chosen), key=key,
                             format_func=lambda i: options.get(i, str(i)),
                             placeholder=t("sidebar.influencers_placeholder", lang),
-                            help=t("sidebar.influencers_help", lang), on_change=on_change)
+                            help=t("sidebar.influencers_help", lang), on_change=on_change,
+                            select_all=False)  # Streamlit's own "Select all" is English only; none chosen is all
     return tuple(int(i) for i in picked if i in options)
 
 

@@ -125,7 +125,8 @@ def segment_builder(segment: Segment, options: Mapping[str, list[str]]) -> None:
                     ss[key] = chosen
                 st.multiselect(ctx.t(f"merchants.segment.{dim}"), offered, key=key, on_change=on_change,
                                format_func=lambda v, d=dim: charts.bucket_label(d, str(v), ctx.lang),
-                               placeholder=ctx.t("merchants.segment.any"), width=220)
+                               placeholder=ctx.t("merchants.segment.any"), width=220,
+                               select_all=False)  # Streamlit's own "Select all" is English only; none is any
         st.caption(ctx.t("merchants.segment.caption"))
     written = ss["_seg"].to_param()
     if written is None:

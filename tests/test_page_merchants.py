@@ -92,7 +92,9 @@ def test_merchants_in_both_languages(tiny_demo: Path, monkeypatch: pytest.Monkey
     assert set(shown[_col("tier", lang)]) <= {label("tier", c, lang) for c in charts.TIERS}
     # Every segment criterion has its picker; the CPS split is the shared one.
     for dim in metrics.SEGMENT_DIMS:
-        assert at.multiselect(key=ui.widget_key(f"seg_{dim}", lang)).label == t(f"merchants.segment.{dim}", lang)
+        picker = at.multiselect(key=ui.widget_key(f"seg_{dim}", lang))
+        assert picker.label == t(f"merchants.segment.{dim}", lang)
+        assert picker.proto.select_all == 0, "no Select all: Streamlit's own words, in English only"
     assert at.expander[0].label == t("cps.title", lang, fee=10, weibo=30, influencer=60)
 
 

@@ -387,6 +387,8 @@ def test_pickers_show_labels_not_codes(tiny_demo: Path, monkeypatch: pytest.Monk
     codes = re.compile(r"\b(fashion|beauty|head|waist|tail)\b")
     assert not any(codes.search(o) for o in _influencers(at).options)
     assert "全部时间" in _period(at).options
+    # No "Select all": Streamlit's own words, in English only (none chosen is every influencer already).
+    assert _influencers(at).proto.select_all == 0
 
 
 def test_no_html_from_data() -> None:
