@@ -548,6 +548,19 @@ create or replace macro profile_dim(g_gender, g_birth_year, g_province, g_city_t
          when g_device = 0 then 'device'
          else 'source' end;
 
+-- Every follow (fan_follows) with its one-bucket profile values as profile_days and final_profiles count them:
+-- 'unknown' for null, birth years and city tiers as text (the age band a birth year falls in depends on the period
+-- end's year: profile_bucket, _macros.sql).
+create or replace macro bucketed_follows() as table
+select f.influencer_id, f.followed_at, f.unfollowed_at,
+       coalesce(f.gender, 'unknown') as gender,
+       coalesce(cast(f.birth_year as varchar), 'unknown') as birth_year,
+       coalesce(f.province, 'unknown') as province,
+       coalesce(cast(f.city_tier as varchar), 'unknown') as city_tier,
+       coalesce(f.device, 'unknown') as device,
+       coalesce(f.source, 'unknown') as source
+from fan_follows f;
+
 -- The follows counted by their influencer's category, profile bucket and local day, for the two figures that need the
 -- fans of many influencers at a period end along a dimension: every influencer's fans as one audience
 -- (audience_breakdown with none chosen, for a viewer who sees them all: everyone_profile_days below) and the category
@@ -563,19 +576,13 @@ create or replace table profile_days as
 with marks as (
     select f.influencer_id, ceil_day(f.followed_at) as day, 1 as change, f.gender, f.birth_year, f.province,
            f.city_tier, f.device, f.source
-    from fan_follows f where f.followed_at is not null
+    from bucketed_follows() f where f.followed_at is not null
     union all
     select f.influencer_id, ceil_day(f.unfollowed_at), -1, f.gender, f.birth_year, f.province, f.city_tier, f.device,
            f.source
-    from fan_follows f where f.unfollowed_at is not null
+    from bucketed_follows() f where f.unfollowed_at is not null
 ), profiled as (
-    select i.category, m.day, m.change,
-           coalesce(m.gender, 'unknown') as gender,
-           coalesce(cast(m.birth_year as varchar), 'unknown') as birth_year,
-           coalesce(m.province, 'unknown') as province,
-           coalesce(cast(m.city_tier as varchar), 'unknown') as city_tier,
-           coalesce(m.device, 'unknown') as device,
-           coalesce(m.source, 'unknown') as source
+    select i.category, m.day, m.change, m.gender, m.birth_year, m.province, m.city_tier, m.device, m.source
     from marks m
     left join influencers i on i.influencer_id = m.influencer_id
 ), tags as (
@@ -625,14 +632,8 @@ order by day, dim, bucket;
 -- 21 M follows; in influencer order.
 create or replace table final_profiles as
 with final_fans as (
-    select f.influencer_id,
-           coalesce(f.gender, 'unknown') as gender,
-           coalesce(cast(f.birth_year as varchar), 'unknown') as birth_year,
-           coalesce(f.province, 'unknown') as province,
-           coalesce(cast(f.city_tier as varchar), 'unknown') as city_tier,
-           coalesce(f.device, 'unknown') as device,
-           coalesce(f.source, 'unknown') as source
-    from fan_follows f
+    select f.influencer_id, f.gender, f.birth_year, f.province, f.city_tier, f.device, f.source
+    from bucketed_follows() f
     where f.followed_at is not null and f.unfollowed_at is null
 ), counted as (
     -- one grouping set per dimension: every bucket column is non-null, so the grouped one is the only non-null
