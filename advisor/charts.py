@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -1381,6 +1382,14 @@ def _log_ticks(low: float, high: float, lang: str) -> dict[str, object]:
                 range=[lo - pad, hi + pad])
 
 
+def merchant_bubbles_drawn(df: pd.DataFrame) -> np.ndarray:
+    """Which influencers of influencer_compare's rows merchant_bubbles can place: a total cost and a GMV above 0 (a
+    log scale has no place for 0)."""
+    cost = pd.to_numeric(df["total_cost"], errors="coerce").astype("float64").fillna(0)
+    gmv = pd.to_numeric(df["gmv"], errors="coerce").astype("float64").fillna(0)
+    return ((cost > 0) & (gmv > 0)).to_numpy(dtype=bool)
+
+
 def merchant_bubbles(df: pd.DataFrame, lang: str = DEFAULT_LANG, window_label: str = "",
                      shortlist: _Sequence[int] = ()) -> go.Figure:
     """Total cost against GMV on log scales (both spread over orders of magnitude), one bubble per influencer (area =
@@ -1390,7 +1399,7 @@ def merchant_bubbles(df: pd.DataFrame, lang: str = DEFAULT_LANG, window_label: s
     names = merchant_names(df, lang)
     cost = pd.to_numeric(df["total_cost"], errors="coerce").astype("float64").fillna(0)
     gmv = pd.to_numeric(df["gmv"], errors="coerce").astype("float64").fillna(0)
-    drawn = ((cost > 0) & (gmv > 0)).to_numpy()
+    drawn = merchant_bubbles_drawn(df)
     tiers = [str(x) if isinstance(x, str) else "" for x in df["tier"]]
     tier_words = {code: _m_i18n.label("tier", code, lang) for code in dict.fromkeys(tiers)}
     data = pd.DataFrame({

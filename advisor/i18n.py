@@ -1324,6 +1324,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "merchants.bubble.hidden": ("另有 {n} 位达人成本或成交金额为 0,对数坐标上无法画出(见表格)",
                                 "{n} more influencers have no cost or no GMV and cannot be drawn on log scales (see "
                                 "the table)"),
+    "merchants.bubble.none": ("这些达人没有一位同时有成本与成交金额,对数坐标上无法画出(见上方表格)。",
+                              "No influencer here has both a cost and GMV, so none can be drawn on log scales (see the "
+                              "table above)."),
     "merchants.bubble.break_even": ("保本线", "Break-even"),
     "merchants.bubble.x": ("总成本(佣金 + 头条代投)", "Total cost (commission + delegated headline)"),
     # audience match

@@ -264,8 +264,11 @@ comparison_table(table, shortlist)
 
 # ---- cost against return
 ui.section(ctx, ctx.t("merchants.bubble.section"), frame(table, BUBBLES), "merchant_cost_gmv", "merchants_bubbles")
-ui.chart(charts.merchant_bubbles(table, ctx.lang, ctx.window_label, shortlist), "merchants_bubbles_chart",
-         "merchant_cost_gmv")
+if charts.merchant_bubbles_drawn(table).any():
+    ui.chart(charts.merchant_bubbles(table, ctx.lang, ctx.window_label, shortlist), "merchants_bubbles_chart",
+             "merchant_cost_gmv")
+else:  # empty log axes say nothing: say why instead
+    st.info(ctx.t("merchants.bubble.none"), icon=":material/info:")
 
 # ---- how well each audience fits the target segment
 if segment.empty:

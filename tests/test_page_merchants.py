@@ -285,6 +285,22 @@ def test_a_single_influencer(single: Path, monkeypatch: pytest.MonkeyPatch, lang
     assert _charts(at) == 1 and not at.error
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_bubble_to_draw_is_said(tiny_demo: Path, monkeypatch: pytest.MonkeyPatch, whole: Filters,
+                                   merchants: pd.DataFrame, lang: str) -> None:
+    """One influencer that moved the merchant's products without both a cost and GMV (clicks, no attributed order, or
+    no commission): the cost-and-return chart would be empty log axes, so the screen says why instead."""
+    merchant = int(merchants["merchant_id"].iloc[0])
+    rows = _compare(tiny_demo, whole, merchant)
+    idle = rows[~charts.merchant_bubbles_drawn(rows)]
+    assert len(idle) and charts.merchant_bubbles_drawn(rows).any(), "the tiny demo should hold both kinds"
+    one = int(idle["influencer_id"].iloc[0])
+    at = _merchants(tiny_demo, monkeypatch, merchant=str(merchant), inf=str(one), **_lang(lang))
+    assert _table(at)[_col("influencer_id", lang)].tolist() == [one]
+    assert t("merchants.bubble.none", lang) in [i.value for i in at.info]
+    assert _charts(at) == 0 and not at.error and not at.exception
+
+
 def test_the_planted_dataset_in_the_screen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two influencers of merchant 1, both shortlisted by default: the heatmap and the reach of the pair."""
     path = write_merchant_dataset(tmp_path / "ds")
