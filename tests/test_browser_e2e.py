@@ -66,9 +66,8 @@ def _charts_have_data(page, expected: bool = True) -> int:  # noqa: ANN001
 
 def _drawn_or_said(page, traces: bool = True) -> None:  # noqa: ANN001
     """One influencer alone may have nothing to draw on a screen (the tiny demo's first has no campaign in the last 30
-    days, nor both a cost and GMV for the first merchant): every chart drawn has data (`traces`; Benchmarks writes
-    "insufficient data" in its chart instead), and a screen without any says why in a sentence, never with empty
-    axes."""
+    days): every chart drawn has data (`traces`; Benchmarks writes "insufficient data" in its chart instead), and a
+    screen without any says why in a sentence, never with empty axes."""
     page.wait_for_selector(f"{MAIN} {CHARTS}, {MAIN} {INFO}", timeout=30_000)
     if page.locator(CHARTS).count():
         _charts_have_data(page, expected=traces)
