@@ -930,8 +930,7 @@ def test_profile_days_sum_to_the_fans_of_each_category_and_bucket_at_every_midni
     keys = got.assign(category=got["category"].fillna("\uffff"))[["category", "dim", "day"]]
     assert keys.apply(tuple, axis=1).is_monotonic_increasing
     assert not everyone.duplicated(["dim", "bucket", "day"]).any()
-    tags = f.assign(bucket=[sorted({x for x in (v if v is not None else []) if x is not None}) or ["unknown"]
-                            for v in f["interests"]]).explode("bucket")
+    tags = f.assign(bucket=[interest_tags(v) for v in f["interests"]]).explode("bucket")
     profiles = {"interest": tags,
                 "age_band": f.assign(bucket=f["birth_year"].astype("string").fillna("unknown")),
                 "province": f.assign(bucket=f["province"].fillna("unknown"))}
@@ -956,8 +955,7 @@ def test_final_profiles_are_the_follows_with_a_start_and_no_end(edge: dataset.Da
     f = tables["fans"]
     final = f[(f["followed_at"].notna() & f["unfollowed_at"].isna()).to_numpy(dtype=bool)]
     assert len(final) < f["followed_at"].notna().sum(), "the edge data should hold unfollows"
-    tags = final.assign(bucket=[sorted({x for x in (v if v is not None else []) if x is not None}) or ["unknown"]
-                                for v in final["interests"]]).explode("bucket")
+    tags = final.assign(bucket=[interest_tags(v) for v in final["interests"]]).explode("bucket")
     profiles = {"interest": tags,
                 "age_band": final.assign(bucket=final["birth_year"].astype("string").fillna("unknown")),
                 "city_tier": final.assign(bucket=final["city_tier"].astype("string").fillna("unknown")),
