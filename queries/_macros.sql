@@ -227,6 +227,14 @@ where not click_days_suffice(period_end, merchant_scope)
   and visible_product(c.product_id, merchant_scope)
 group by c.campaign_id;
 
+-- The new fans of each campaign of the chosen influencers up to period_end (campaign_roi, campaign_products): its
+-- follows (campaign_follows, _prepare.sql) before then.
+create or replace macro campaign_new_fans(period_end, ids) as table
+select f.campaign_id, count(*) as new_fans
+from campaign_follows f
+where f.followed_at < period_end and chosen(f.influencer_id, ids)
+group by f.campaign_id;
+
 -- Orders placed in [period_start, period_end) attributed (within win) to posts of the chosen
 -- influencers that the viewer may see.
 create or replace macro chosen_orders(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table

@@ -31,14 +31,6 @@ paid_orders as (
     where a.ordered_at < $to and visible_product(a.product_id, $viewer_merchants)
     group by 1
 ),
-campaign_fans as (
-    select k.campaign_id, count(*) as new_fans
-    from picked k
-    join fan_follows f on f.influencer_id = k.influencer_id
-               and f.followed_at >= k.start_at and f.followed_at <= k.end_at and f.followed_at < $to
-               and f.source = case when k.product = 'delegated_headline' then 'fan_headline' else k.product end
-    group by 1
-),
 per_campaign as (
     select k.product, k.spend, k.impressions,
            coalesce(pc.paid_clicks, 0) as paid_clicks,
@@ -50,7 +42,7 @@ per_campaign as (
     from picked k
     left join paid_clicks pc using (campaign_id)
     left join paid_orders po using (campaign_id)
-    left join campaign_fans cf using (campaign_id)
+    left join campaign_new_fans($to, $influencers) cf using (campaign_id)
 ),
 summary as (
     select product,

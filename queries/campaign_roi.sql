@@ -38,14 +38,6 @@ paid_orders as (
     where a.ordered_at < $to and visible_product(a.product_id, $viewer_merchants)
     group by 1
 ),
-campaign_fans as (
-    select k.campaign_id, count(*) as new_fans
-    from picked k
-    join fan_follows f on f.influencer_id = k.influencer_id
-               and f.followed_at >= k.start_at and f.followed_at <= k.end_at and f.followed_at < $to
-               and f.source = case when k.product = 'delegated_headline' then 'fan_headline' else k.product end
-    group by 1
-),
 spans as (
     select k.campaign_id, k.influencer_id, k.start_at as span_start,
            least(k.end_at + $window, $to) as span_end,
@@ -115,6 +107,6 @@ select k.campaign_id, k.product, k.influencer_id, k.post_id, k.buyer_merchant_id
 from picked k
 left join paid_clicks pc using (campaign_id)
 left join paid_orders po using (campaign_id)
-left join campaign_fans cf using (campaign_id)
+left join campaign_new_fans($to, $influencers) cf using (campaign_id)
 left join lift l using (campaign_id)
 order by k.start_at, k.campaign_id

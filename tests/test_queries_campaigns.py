@@ -189,6 +189,15 @@ def test_new_fans_window_is_inclusive_and_cut_at_the_period_end(edge: dataset.Da
     # campaign 7 runs to 2026-03-16 12:00: the gap period (to 2026-03-15) sees fewer of its new fans
     assert _roi(edge, "gap").loc[E.CROSSING_CAMPAIGN, "new_fans"] < _roi(edge, "main").loc[E.CROSSING_CAMPAIGN,
                                                                                            "new_fans"]
+    # a period ending at 2026-02-20 00:00 (its last day the 19th) leaves out 4803, which follows at that instant
+    ending = Filters(Period(E.D(2026, 2, 15), E.D(2026, 2, 19)), window=W7D)
+    assert ending.period.end_ts == f.loc[4803, "followed_at"]
+    before_end = inside[(inside["followed_at"] < ending.period.end_ts).to_numpy(dtype=bool)]
+    assert 4803 not in before_end.index and 4801 in before_end.index
+    roi = metrics.campaign_roi(edge, ending).set_index("campaign_id")
+    assert roi.loc[1, "new_fans"] == len(before_end)
+    by_product = metrics.campaign_products(edge, ending).set_index("product")["new_fans"]
+    assert by_product.to_dict() == roi.groupby("product")["new_fans"].sum().to_dict()
 
 
 def test_overlapping_campaigns_each_count_their_window(edge: dataset.Dataset) -> None:
