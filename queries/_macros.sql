@@ -291,6 +291,13 @@ create or replace macro period_post_ids(period_start, period_end, ids, influence
     from influencer_posts p
     where period_post(p.posted_at, p.influencer_id, period_start, period_end, ids, influencer_scope);
 
+-- The posts of the chosen influencers clicked on period_end's day or later (post_click_sums.last_day): those whose
+-- clicks before period_end are sums over their days (post_click_days), not their totals.
+create or replace macro clicked_since(period_end, ids) as table
+    select t.post_id
+    from post_click_sums t
+    where t.last_day >= period_end and chosen(t.influencer_id, ids);
+
 -- The posts posted in [period_start, period_end) of the chosen influencers that the viewer may see; a merchant
 -- sees only posts linking its products. One row per post, with what post_figures shows of it.
 create or replace macro picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope) as table
@@ -314,19 +321,26 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
     -- Each figure is of the post, counted once on each of its rows (a post id exported twice, an integrity error, has
     -- two): the events are grouped by post id among the picked ones, not joined to every row.
     click_figures as (
-        -- Without a merchant scope, from the clicks counted by post and day (post_click_days, click_days_suffice);
-        -- otherwise from the clicks, on the merchant's products. The guards are constants: one branch is planned.
+        -- Without a merchant scope, the clicks counted by post (post_click_sums) of the posts last clicked before
+        -- period_end, and by post and day (post_click_days) for the others (click_days_suffice); otherwise the clicks,
+        -- on the merchant's products. The guards are constants: one branch is planned. Distinct clickers without a
+        -- merchant scope: the users' first clicks on the post (click_facts.first_click, one per post and user) before
+        -- period_end: a sum of counts, far cheaper than count(distinct).
+        select t.post_id, t.clicks, t.first_clicks as first_clickers, t.fan_clicks
+        from post_click_sums t
+        where click_days_suffice(period_end, merchant_scope)
+          and t.last_day < period_end
+          and chosen(t.influencer_id, ids)  -- implied by the post ids; read as a filter, it skips other rows
+        union all
         select d.post_id,
                cast(sum(d.clicks) as bigint) as clicks,
-               -- Distinct clickers without a merchant scope: the users' first clicks on the post (click_facts.
-               -- first_click, one per post and user) before period_end: a sum of counts, far cheaper than
-               -- count(distinct).
                cast(sum(d.first_clicks) as bigint) as first_clickers,
                cast(coalesce(sum(d.clicks) filter (where d.from_fan), 0) as bigint) as fan_clicks
         from post_click_days d
         where click_days_suffice(period_end, merchant_scope)
           and d.day < period_end
-          and chosen(d.influencer_id, ids)  -- implied by the post ids; read as a filter, it skips other rows
+          and chosen(d.influencer_id, ids)
+          and d.post_id in (select post_id from clicked_since(period_end, ids))
           and d.post_id in (select post_id from period_post_ids(period_start, period_end, ids, influencer_scope))
         group by d.post_id
         union all
@@ -420,13 +434,21 @@ create or replace macro post_events(period_start, period_end, win, ids, influenc
         select post_id, influencer_id, content_type
         from picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope)
     )
-    select k.influencer_id, k.content_type, d.channel, d.from_fan, d.clicks as is_click, 0 as is_order,
+    select k.influencer_id, k.content_type, t.channel, t.from_fan, t.clicks as is_click, 0 as is_order,
            cast(null as decimal(18, 2)) as amount, cast(null as decimal(18, 2)) as net_amount
+    from post_click_totals t
+    join picked k on k.post_id = t.post_id
+    where click_days_suffice(period_end, merchant_scope)
+      and t.last_day < period_end
+      and chosen(t.influencer_id, ids)
+    union all
+    select k.influencer_id, k.content_type, d.channel, d.from_fan, d.clicks, 0, null, null
     from post_click_days d
     join picked k on k.post_id = d.post_id
     where click_days_suffice(period_end, merchant_scope)
       and d.day < period_end
       and chosen(d.influencer_id, ids)
+      and d.post_id in (select post_id from clicked_since(period_end, ids))
     union all
     select k.influencer_id, k.content_type, c.channel, c.from_fan, 1, 0, null, null
     from click_facts c

@@ -497,6 +497,8 @@ def _plant_for_screens(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFram
         c(T(2026, 3, 13, 8), 4502, POST_UNKNOWN_PRODUCTS, MISSING_PRODUCT),
         c(T(2026, 3, 14, 19), 4601, POST_ZERO_IMP, 9),
         c(MAIN_START + dt.timedelta(minutes=5), 4602, POST_AT_MAIN_START, 5),
+        # its last click, on the day after main: main's post figures sum its clicks by day, not its totals
+        c(MAIN_END + dt.timedelta(hours=2), 4604, POST_AT_MAIN_START, 5),
         c(MAIN_END + dt.timedelta(minutes=30), 4603, POST_AT_MAIN_END, 6),
         # paid clicks of the planted campaigns (one on the missing post), one exactly at the main period's end
         c(T(2026, 3, 3, 20), 4701, 105, 1, "fan_headline", 5),
