@@ -658,6 +658,24 @@ group by dim, bucket, day
 having sum(fans) <> 0
 order by day, dim, bucket;
 
+-- Each influencer's follows with a start, those without an end (its fans once every follow has started or ended, as
+-- final_profiles), those of them with no gender, birth year and province, and its last follow and unfollow. At a
+-- moment t after its last follow and not before its last unfollow, its fans at t are exactly the follows without an
+-- end (is_fan_at), so audience_quality reads these counts instead of its follows (10,000 rows at the large scale
+-- instead of 21 M follows).
+create or replace table final_follow_counts as
+select influencer_id,
+       count(*) as follows,
+       count(*) filter (where unfollowed_at is null) as fans,
+       count(*) filter (where unfollowed_at is null and gender is null and birth_year is null and province is null)
+           as unknown_fans,
+       max(followed_at) as last_followed_at,
+       max(unfollowed_at) as last_unfollowed_at
+from fans
+where followed_at is not null and influencer_id is not null
+group by influencer_id
+order by influencer_id;
+
 -- Each influencer's fans once every follow has started or ended, by profile bucket: the follows with a start and no
 -- end. At a moment t after every day boundary of an influencer's follows and unfollows (no day of follow_days after
 -- t), a follow is a fan at t exactly when it has a start and no end (is_fan_at), so its profile at t is these counts

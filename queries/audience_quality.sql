@@ -22,11 +22,21 @@ with picked as (
     where chosen(i.influencer_id, $influencers)
       and visible_account(i.influencer_id, $viewer_influencers, $viewer_merchants)
 ),
+-- The influencers whose fans at $to may not be final_follow_counts' (_prepare.sql): one follows at $to or later (at
+-- $to itself: the boundary minute), or unfollows after $to. At a midnight the others' counts are read from that table
+-- and only these influencers' follows are read (none at the exports' last day, the end of every sidebar preset); at
+-- another instant every chosen influencer's follows are (the dormant fans need them).
+unsettled as (
+    select c.influencer_id
+    from final_follow_counts c
+    where c.last_followed_at >= $to or c.last_unfollowed_at > $to
+),
 follows as (
     select f.influencer_id, f.fan_id, f.followed_at, f.unfollowed_at, f.gender, f.birth_year, f.province
     from fan_follows f
     join picked using (influencer_id)
     where f.followed_at <= $to
+      and (not at_midnight($to) or f.influencer_id in (select influencer_id from unsettled))
 ),
 -- The users with a click or an order in the 90 days before $to, when $to is not a midnight: the one span of each
 -- (active_spans, _prepare.sql) that holds $to. With influencers chosen, only their fans (a semi join on their few
@@ -65,6 +75,14 @@ counts as (
                               and f.gender is null and f.birth_year is null and f.province is null) as unknown_fans
     from follows f
     group by f.influencer_id
+    union all
+    -- every follow of such an influencer started before $to; its fans are the follows without an end (dormant_fans
+    -- is read from dormant_days at a midnight)
+    select c.influencer_id, c.follows, 0, c.fans, 0, c.unknown_fans
+    from final_follow_counts c
+    join picked using (influencer_id)
+    where at_midnight($to)
+      and c.influencer_id not in (select influencer_id from unsettled)
 ),
 -- The influencer's minutes with a follow up to $to and their follows: the whole minutes with two or more before the
 -- boundary minute (busy_minutes, _prepare.sql), and the boundary minute itself.

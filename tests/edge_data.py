@@ -348,6 +348,8 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
         f(WAIST_JOINER, str(WAIST_JOINS_AT), influencer=WAIST),
         f(3001, "2025-11-03 08:00:00", influencer=FANS_ONLY),  # an influencer with follows and nothing else
         f(3002, "2025-11-20 21:00:00", "2025-12-01 00:00:00", influencer=FANS_ONLY),
+        # its last change: an unfollow on a day after its last follow (a fan at 2025-12-20 00:00, after every follow)
+        f(3003, "2025-11-25 10:00:00", "2025-12-20 12:00:00", influencer=FANS_ONLY),
     ]).astype({"followed_at": "datetime64[us]", "unfollowed_at": "datetime64[us]"})
     fans = pd.concat([fans, waist, planted_fans], ignore_index=True)
     for col in ("birth_year", "city_tier"):

@@ -37,7 +37,7 @@ PREPARED = ["influencer_posts", "fan_follows", "fan_spans", "click_facts", "clic
             "order_last_click", "post_orders", "fan_interests", "campaign_follows", "buyer_spans", "click_runs",
             "engaged_days", "everyone_fan_hours", "active_spans", "dormant_days", "busy_minutes", "burst_follows",
             "follow_days", "everyone_follow_days", "follow_months", "follow_days_by_day", "follow_extremes",
-            "repeat_follows", "profile_days", "everyone_profile_days", "final_profiles"]
+            "repeat_follows", "profile_days", "everyone_profile_days", "final_follow_counts", "final_profiles"]
 
 
 @pytest.fixture

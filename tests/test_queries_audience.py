@@ -490,6 +490,32 @@ def test_audience_quality_at_any_moment_matches_reference(edge: dataset.Dataset,
     assert_same(actual, ref_audience_quality(tables, c, end), ["influencer_id"])
 
 
+def _last_change_midnights(t: Tables) -> list[dt.datetime]:
+    """The midnights just before and after each influencer's last follow and last unfollow, and a last follow that
+    is at a midnight: where its follows settle (audience_quality reads final_follow_counts from a midnight after its
+    last follow and not before its last unfollow)."""
+    fans = t["fans"]
+    last = pd.concat([fans.groupby("influencer_id")["followed_at"].max(),
+                      fans.groupby("influencer_id")["unfollowed_at"].max()]).dropna()
+    days = {d + k * pd.Timedelta(days=1) for d in last.dt.floor("D") for k in (0, 1)} | {
+        x for x in last if x == x.floor("D")}  # a last follow at a midnight, and that midnight
+    return sorted(d.to_pydatetime() for d in days)
+
+
+def test_audience_quality_where_the_follows_settle_matches_reference(edge: dataset.Dataset, tables: Tables) -> None:
+    """At the midnights around each influencer's last follow and unfollow (WAIST's last follow is at a midnight;
+    FANS_ONLY's last change is an unfollow after its last follow), the counts equal pandas whether they come from the
+    follows or from final_follow_counts."""
+    c = case("main")
+    moments = _last_change_midnights(tables)
+    last = tables["fans"].groupby("influencer_id")[["followed_at", "unfollowed_at"]].max()
+    assert last.loc[E.WAIST, "followed_at"] == last.loc[E.WAIST, "followed_at"].floor("D")
+    assert last.loc[E.FANS_ONLY, "unfollowed_at"].floor("D") > last.loc[E.FANS_ONLY, "followed_at"]
+    for end in moments:
+        actual = db.run(edge, "audience_quality", to=end, influencers=[])
+        assert_same(actual, ref_audience_quality(tables, c, end), ["influencer_id"])
+
+
 def instants(start: dt.datetime, end: dt.datetime, influencers: tuple[int, ...]) -> SimpleNamespace:
     """A Case whose period bounds are any two instants (a named query run through db.run may take them)."""
     bounds = SimpleNamespace(start_ts=pd.Timestamp(start), end_ts=pd.Timestamp(end))
