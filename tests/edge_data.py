@@ -275,6 +275,11 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
         o(TZ_ORDER, "2026-03-02 00:30:00", 1030, 5, 88_88),
         o(AT_MAIN_START_ORDER, "2026-03-05 00:00:00", 1031, 5, 30_01),
         o(AT_MAIN_END_ORDER, "2026-03-21 00:00:00", 1032, 5, 30_02),
+        # the same buyers' other orders of POST_PLAIN inside main (both fans of HEAD, its author): a pair whose previous
+        # order is at the period's start, and a pair with two orders in its last hour and a third at its end
+        o(5034, "2026-03-05 00:20:00", 1031, 5, 30_04),
+        o(5035, "2026-03-20 23:40:00", 1032, 5, 30_05),
+        o(5036, "2026-03-20 23:50:00", 1032, 5, 30_06),
         o(BEFORE_MAIN_ORDER, "2026-03-04 23:59:59.999999", 1033, 5, 30_03),
         o(EARLY_CLICK_ORDER, "2026-03-05 09:00:00", 1050, 7, 45_00, "refunded"),
         o(OTHER_USERS_CLICK_ORDER, "2026-03-14 10:00:00", 1060, 7, 12_00),
@@ -348,6 +353,8 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
         f(WAIST_JOINER, str(WAIST_JOINS_AT), influencer=WAIST),
         f(3001, "2025-11-03 08:00:00", influencer=FANS_ONLY),  # an influencer with follows and nothing else
         f(3002, "2025-11-20 21:00:00", "2025-12-01 00:00:00", influencer=FANS_ONLY),
+        f(1031, "2026-02-01 00:00:00"),  # buyers of POST_PLAIN (HEAD's) at main's start and end
+        f(1032, "2026-02-01 00:00:00"),
         # its last change: an unfollow on a day after its last follow (a fan at 2025-12-20 00:00, after every follow)
         f(3003, "2025-11-25 10:00:00", "2025-12-20 12:00:00", influencer=FANS_ONLY),
     ]).astype({"followed_at": "datetime64[us]", "unfollowed_at": "datetime64[us]"})
