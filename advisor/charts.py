@@ -1382,11 +1382,16 @@ def _log_ticks(low: float, high: float, lang: str) -> dict[str, object]:
                 range=[lo - pad, hi + pad])
 
 
+def _cost_and_gmv(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """influencer_compare's total cost and GMV as floats, 0 where missing."""
+    return (pd.to_numeric(df["total_cost"], errors="coerce").astype("float64").fillna(0),
+            pd.to_numeric(df["gmv"], errors="coerce").astype("float64").fillna(0))
+
+
 def merchant_bubbles_drawn(df: pd.DataFrame) -> np.ndarray:
     """Which influencers of influencer_compare's rows merchant_bubbles can place: a total cost and a GMV above 0 (a
     log scale has no place for 0)."""
-    cost = pd.to_numeric(df["total_cost"], errors="coerce").astype("float64").fillna(0)
-    gmv = pd.to_numeric(df["gmv"], errors="coerce").astype("float64").fillna(0)
+    cost, gmv = _cost_and_gmv(df)
     return ((cost > 0) & (gmv > 0)).to_numpy(dtype=bool)
 
 
@@ -1397,8 +1402,7 @@ def merchant_bubbles(df: pd.DataFrame, lang: str = DEFAULT_LANG, window_label: s
     An influencer without cost or without GMV has no place on a log scale: it is left out and counted in the
     subtitle. `df` has influencer_compare's columns."""
     names = merchant_names(df, lang)
-    cost = pd.to_numeric(df["total_cost"], errors="coerce").astype("float64").fillna(0)
-    gmv = pd.to_numeric(df["gmv"], errors="coerce").astype("float64").fillna(0)
+    cost, gmv = _cost_and_gmv(df)
     drawn = merchant_bubbles_drawn(df)
     tiers = [str(x) if isinstance(x, str) else "" for x in df["tier"]]
     tier_words = {code: _m_i18n.label("tier", code, lang) for code in dict.fromkeys(tiers)}

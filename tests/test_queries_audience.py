@@ -491,14 +491,13 @@ def test_audience_quality_at_any_moment_matches_reference(edge: dataset.Dataset,
 
 
 def _last_change_midnights(t: Tables) -> list[dt.datetime]:
-    """The midnights just before and after each influencer's last follow and last unfollow, and a last follow that
-    is at a midnight: where its follows settle (audience_quality reads final_follow_counts from a midnight after its
-    last follow and not before its last unfollow)."""
+    """The midnights at or just before and just after each influencer's last follow and last unfollow (a last follow
+    at a midnight is its own): where its follows settle (audience_quality reads final_follow_counts from a midnight
+    after its last follow and not before its last unfollow)."""
     fans = t["fans"]
     last = pd.concat([fans.groupby("influencer_id")["followed_at"].max(),
                       fans.groupby("influencer_id")["unfollowed_at"].max()]).dropna()
-    days = {d + k * pd.Timedelta(days=1) for d in last.dt.floor("D") for k in (0, 1)} | {
-        x for x in last if x == x.floor("D")}  # a last follow at a midnight, and that midnight
+    days = {d + k * pd.Timedelta(days=1) for d in last.dt.floor("D") for k in (0, 1)}
     return sorted(d.to_pydatetime() for d in days)
 
 
