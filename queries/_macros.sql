@@ -777,12 +777,39 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
         from fan_follows f
         join accounts a on a.influencer_id = f.influencer_id
     ),
-    -- fans at the month's start and end; a follow that holds from period_start to period_end is a fan at every
-    -- bound, so only the others are looked at month by month
+    -- fans at the months' starts and ends. Over bounds at midnight (the months' then are too) from the follows counted
+    -- by month start and day, as period_fans sums them (upto_bound): a bound's fans are its month start's in
+    -- follow_months (the last month start's after it) and the days since, which only period_start and period_end can
+    -- have (every other bound is a month start). Otherwise from the follows: a follow that holds from period_start to
+    -- period_end is a fan at every bound, so only the others are looked at month by month. The guards are constants:
+    -- one branch is planned.
+    bounds as (
+        select distinct bound from (select month_start as bound from months union all select month_end from months)
+    ),
+    fans_at_bounds as (
+        select bound, influencer_id, cast(sum(fans) as bigint) as fans
+        from (select b.bound, f.influencer_id, f.fans
+              from bounds b
+              join follow_months f on f.month = date_trunc('month', b.bound)
+              union all
+              select b.bound, f.influencer_id, f.fans
+              from bounds b
+              join follow_months f on f.last and f.month < date_trunc('month', b.bound)
+              union all
+              select b.bound, d.influencer_id, d.net_fans
+              from follow_days_by_day d
+              join bounds b on d.day > date_trunc('month', b.bound) and d.day <= b.bound
+              where d.day > date_trunc('month', period_start) and d.day <= period_start
+                 or d.day > date_trunc('month', period_end) and d.day <= period_end)
+        where whole_days(period_start, period_end)
+          and influencer_id in (select influencer_id from accounts)
+        group by bound, influencer_id
+    ),
     steady_fans as (
         select f.influencer_id, count(*) as fans
         from follows f
-        where is_fan_at(f.followed_at, f.unfollowed_at, period_start)
+        where not whole_days(period_start, period_end)
+          and is_fan_at(f.followed_at, f.unfollowed_at, period_start)
           and is_fan_at(f.followed_at, f.unfollowed_at, period_end)
         group by f.influencer_id
     ),
@@ -791,11 +818,21 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
                count(*) filter (where is_fan_at(f.followed_at, f.unfollowed_at, m.month_start)) as fans_start,
                count(*) filter (where is_fan_at(f.followed_at, f.unfollowed_at, m.month_end)) as fans_end
         from follows f, months m
-        where not coalesce(is_fan_at(f.followed_at, f.unfollowed_at, period_start)
+        where not whole_days(period_start, period_end)
+          and not coalesce(is_fan_at(f.followed_at, f.unfollowed_at, period_start)
                            and is_fan_at(f.followed_at, f.unfollowed_at, period_end), false)
         group by m.month, f.influencer_id
     ),
     fan_counts as (
+        select m.month, a.influencer_id,
+               coalesce(s.fans, 0) as fans_start,
+               coalesce(e.fans, 0) as fans_end
+        from months m
+        cross join (select distinct influencer_id from accounts) a
+        left join fans_at_bounds s on s.bound = m.month_start and s.influencer_id = a.influencer_id
+        left join fans_at_bounds e on e.bound = m.month_end and e.influencer_id = a.influencer_id
+        where whole_days(period_start, period_end)
+        union all
         select m.month, a.influencer_id,
                coalesce(s.fans, 0) + coalesce(c.fans_start, 0) as fans_start,
                coalesce(s.fans, 0) + coalesce(c.fans_end, 0) as fans_end
@@ -803,19 +840,32 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
         cross join (select distinct influencer_id from accounts) a
         left join steady_fans s on s.influencer_id = a.influencer_id
         left join changing_fans c on c.month = m.month and c.influencer_id = a.influencer_id
+        where not whole_days(period_start, period_end)
     ),
     -- engaged fans: the users with a click on the influencer's posts in the month who are its fans at the month's
     -- end, each once; the month's bounds of a click are those of its calendar month (months). Over bounds at midnight
-    -- (the months' then are too), sums of engaged_days as engaged_fans sums them for a period, each row in the month
-    -- of its day. Otherwise a user's clicks in the month are one row, the click that follows none of the user's on the
+    -- (the months' then are too), a whole month's from engaged_months; the first and the last month, when the period
+    -- cuts them, sums of engaged_days as engaged_fans sums them for a period, each row in the month of its day. Otherwise a user's clicks in the month are one row, the click that follows none of the user's on the
     -- influencer's posts since the month's start (click_runs, as chosen_clickers for a period), semi-joined to the
     -- follows. The guards are constants: one branch is planned.
     engaged as (
+        select m.month, e.influencer_id, e.fans as engaged_fans
+        from engaged_months e
+        join (select distinct influencer_id from accounts) a on a.influencer_id = e.influencer_id
+        join months m on m.month = e.month
+        where whole_days(period_start, period_end)
+          and m.month_start = m.month and m.month_end = m.month + interval 1 month
+        union all
         select m.month, e.influencer_id, cast(sum(e.fans) as bigint) as engaged_fans
         from engaged_days e
         join (select distinct influencer_id from accounts) a on a.influencer_id = e.influencer_id
         join months m on m.month = cast(date_trunc('month', e.day) as date)
         where whole_days(period_start, period_end)
+          -- the first and the last month when the period cuts them (a constant filter on the days)
+          and (e.day < date_trunc('month', period_start) + interval 1 month
+               and period_start > date_trunc('month', period_start)
+               or e.day >= date_trunc('month', period_end) and period_end > date_trunc('month', period_end))
+          and not (m.month_start = m.month and m.month_end = m.month + interval 1 month)
           and engaged_in(e.prev_day, e.day, e.first_end, e.last_end, m.month_start, m.month_end)
         group by m.month, e.influencer_id
         union all

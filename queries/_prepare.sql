@@ -343,6 +343,20 @@ where last_end is null or first_end <= last_end
 group by all
 order by influencer_id, day, prev_day, first_end, last_end;
 
+-- The engaged fans of each whole calendar month per influencer: engaged_days' rows of the month's days counted as
+-- engaged_fans counts them for the period [month start, next month start). The cohort trend (benchmark_monthly_figures,
+-- _macros.sql) reads its full months here and only its first and last month, when the period cuts them, from
+-- engaged_days: ~0.2 M rows at the large scale instead of a category's ~5 M.
+create or replace table engaged_months as
+select influencer_id, month, cast(sum(fans) as bigint) as fans
+from (select influencer_id, cast(date_trunc('month', day) as date) as month, prev_day, day, first_end, last_end, fans
+      from engaged_days)
+where (prev_day is null or prev_day < month)
+  and first_end <= month + interval 1 month
+  and (last_end is null or last_end >= month + interval 1 month)
+group by influencer_id, month
+order by influencer_id, month;
+
 -- The fan clicks (click_runs.from_fan; each has a user, the fan) by local day and hour, and by the local day of the same
 -- user's previous fan click on the same influencer's posts in the same weekday × hour (prev_day, from prev_hour_at;
 -- null for none). Every influencer's active hours as one audience (audience_active_hours with

@@ -225,6 +225,8 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
         c("2026-03-16 13:00:00", 1090, POST_PLAIN, MISSING_PRODUCT),
         c("2026-03-06 08:00:00", 1110, POST_PLAIN, 3),
         c("2026-03-13 09:00:00", 1110, POST_PLAIN, 3),
+        # a fan who clicks in February and leaves on March 1st after its midnight: engaged in February
+        c("2026-02-16 09:00:00", 1120, POST_PLAIN, 3),
         c(str(FIRST_CLICK), 1101, POST_MISSING, 8),  # the dataset's first activity is this click
     ]
     clicks = pd.concat([clicks, pd.DataFrame(planted_clicks).astype({"clicked_at": "datetime64[us]",
@@ -357,6 +359,7 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
         f(1032, "2026-02-01 00:00:00"),
         # its last change: an unfollow on a day after its last follow (a fan at 2025-12-20 00:00, after every follow)
         f(3003, "2025-11-25 10:00:00", "2025-12-20 12:00:00", influencer=FANS_ONLY),
+        f(1120, "2025-12-01 10:00:00", "2026-03-01 10:00:00"),  # a fan at March 1st's midnight, not at the next
     ]).astype({"followed_at": "datetime64[us]", "unfollowed_at": "datetime64[us]"})
     fans = pd.concat([fans, waist, planted_fans], ignore_index=True)
     for col in ("birth_year", "city_tier"):

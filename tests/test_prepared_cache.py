@@ -35,7 +35,8 @@ VIEWS = [(MAIN, EVERYONE), (MAIN, Viewer(merchants=(1, 2))), (OTHER, EVERYONE), 
 PREPARED = ["influencer_posts", "fan_follows", "fan_spans", "click_facts", "click_extremes", "daily_clicks",
             "post_click_days", "post_click_totals", "post_click_sums", "product_click_days", "campaign_click_days",
             "order_last_click", "post_orders", "fan_interests", "campaign_follows", "buyer_spans", "click_runs",
-            "engaged_days", "everyone_fan_hours", "active_spans", "dormant_days", "busy_minutes", "burst_follows",
+            "engaged_days", "engaged_months", "everyone_fan_hours", "active_spans", "dormant_days", "busy_minutes",
+            "burst_follows",
             "follow_days", "everyone_follow_days", "follow_months", "follow_days_by_day", "follow_extremes",
             "repeat_follows", "profile_days", "everyone_profile_days", "final_follow_counts", "final_profiles"]
 

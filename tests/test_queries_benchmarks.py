@@ -306,14 +306,21 @@ def _figures(ds: dataset.Dataset, text: str, **params: object) -> pd.DataFrame:
         cur.close()
 
 
+# The periods of the edge dataset, and periods cutting February, March or both: a whole month reads the prepared
+# months (engaged_months, follow_months), a month the period cuts the days.
+TREND_PERIODS = {**E.PERIODS, "mid_feb_mid_mar": (dt.date(2026, 2, 10), dt.date(2026, 3, 20)),
+                 "feb_mid_mar": (dt.date(2026, 2, 1), dt.date(2026, 3, 20)),
+                 "mid_feb_mar": (dt.date(2026, 2, 10), dt.date(2026, 3, 31))}
+
+
 @pytest.mark.parametrize("shift", [dt.timedelta(0), dt.timedelta(hours=1)], ids=["midnights", "an_hour_later"])
-@pytest.mark.parametrize("period", ["all", "main"])
+@pytest.mark.parametrize("period", ["all", "main", "mid_feb_mid_mar", "feb_mid_mar", "mid_feb_mar"])
 def test_each_month_of_the_trend_counts_as_a_period(edge: dataset.Dataset, period: str, shift: dt.timedelta) -> None:
     """benchmark_monthly_figures (the trend's figures, _macros.sql) counts each month as benchmark_figures counts a
-    period on its own: over bounds at midnight from the prepared sums by day (post_click_days, engaged_days), over
-    others from the clicks, on the edge dataset (clicks at a month's first midnight, unfollows, time zones). The
-    per-period figures are checked against pandas above."""
-    p = Period(*E.PERIODS[period])
+    period on its own: over bounds at midnight from the prepared sums by day and month (post_click_days, engaged_days,
+    engaged_months, follow_months), over others from the clicks and follows, on the edge dataset (clicks at a month's
+    first midnight, unfollows, time zones). The per-period figures are checked against pandas above."""
+    p = Period(*TREND_PERIODS[period])
     start, end = p.start_ts + shift, p.end_ts + shift
     monthly = _figures(edge, "select * from benchmark_monthly_figures($from, $to, $to, $window)",
                        **{"from": start, "to": end, "window": W7D})
