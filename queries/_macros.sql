@@ -28,7 +28,7 @@ create or replace macro chosen(id, ids) as
     len(ids) = 0 or list_contains(ids, id);
 
 -- Bounds at midnight, as those of every period of the screens (a named query run through db.run may take any instant):
--- what the prepared rows by local day (follow_days, daily_clicks, post_click_days, product_click_days,
+-- what the prepared rows by local day (follow_days, daily_clicks, post_click_days, merchant_click_days,
 -- everyone_fan_hours, engaged_days, _prepare.sql) add up exactly.
 create or replace macro at_midnight(t) as
     t = date_trunc('day', t);

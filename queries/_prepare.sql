@@ -172,14 +172,29 @@ from post_click_totals
 group by post_id
 order by influencer_id, post_id;
 
--- The clicks on existing posts by author, product and local day: merchant_list's clicks and selling influencers of a
--- period of whole days are sums and a distinct over these rows (7.8 M at the large scale instead of 101 M clicks).
-create or replace table product_click_days as
-select influencer_id, product_id, date_trunc('day', clicked_at) as day, count(*) as clicks
-from click_facts
-where influencer_id is not null and clicked_at is not null
-group by all
-order by influencer_id, product_id, day;
+-- The clicks on existing posts by merchant (a product row's merchant_id, none for a product without one), author and
+-- local day, with the pair's previous day of clicks (prev_day; null for its first). merchant_list's clicks of a period
+-- of whole days [from, to) are sums of these rows, and the influencers that clicked a merchant's products in it are
+-- its rows of the period whose prev_day is null or before from, one per influencer: a filter instead of a distinct
+-- (7.5 M rows at the large scale instead of 101 M clicks). A product id exported twice counts once per row, as a join
+-- to the products does. In merchant order, then by day.
+create or replace table merchant_click_days as
+with product_days as (
+    select influencer_id, product_id, date_trunc('day', clicked_at) as day, count(*) as clicks
+    from click_facts
+    where influencer_id is not null and clicked_at is not null
+    group by all
+), merchant_days as (
+    select p.merchant_id, d.influencer_id, d.day, cast(sum(d.clicks) as bigint) as clicks
+    from product_days d
+    join products p on p.product_id = d.product_id
+    where p.merchant_id is not null
+    group by all
+)
+select merchant_id, influencer_id, day, clicks,
+       lag(day) over (partition by merchant_id, influencer_id order by day) as prev_day
+from merchant_days
+order by merchant_id, day;
 
 -- The paid clicks (the clicks carrying a campaign's id, as click_facts holds them: a click of a post exported twice
 -- twice) by campaign and local day: a campaign's paid clicks up to a period end at midnight, without a merchant scope,

@@ -15,17 +15,18 @@ with merchant_products as (
 sellers as (
     select distinct merchant_id from merchant_products
 ),
--- Over whole local days (every period of the screens) from the clicks counted by author, product and day
--- (product_click_days, _prepare.sql), the clicks themselves otherwise; the guards are constants: one branch is planned.
+-- Over whole local days (every period of the screens) from the clicks counted by merchant, author and day
+-- (merchant_click_days, _prepare.sql: an influencer's first day of the period is its row whose prev_day is null or
+-- before $from), the clicks themselves otherwise; the guards are constants: one branch is planned.
 click_figures as (
-    select mp.merchant_id, cast(sum(d.clicks) as bigint) as clicks, list(distinct d.influencer_id) as influencers
-    from product_click_days d
-    join merchant_products mp on mp.product_id = d.product_id
+    select d.merchant_id, cast(sum(d.clicks) as bigint) as clicks,
+           list(d.influencer_id) filter (where d.prev_day is null or d.prev_day < $from) as influencers
+    from merchant_click_days d
     where whole_days($from, $to)
       and d.day >= $from and d.day < $to
+      and ($viewer_merchants is null or list_contains($viewer_merchants, d.merchant_id))
       and visible_influencer(d.influencer_id, $viewer_influencers)
-      and visible_product(d.product_id, $viewer_merchants)
-    group by mp.merchant_id
+    group by d.merchant_id
     union all
     select mp.merchant_id, count(*) as clicks, list(distinct c.influencer_id) as influencers
     from chosen_clicks($from, $to, [], $viewer_influencers, $viewer_merchants) c
