@@ -303,7 +303,18 @@ def test_engaged_fans_are_the_fans_at_the_end_who_clicked_in_the_period(follow_r
         con.close()
 
 
-# ---- dormant_days: the fans at a midnight with no click and no order in the 90 days before it ----------------------
+def test_engaged_days_holds_the_first_click_days_first_then_in_influencer_and_day_order() -> None:
+    """A period from the exports' first day reads the users' first click days only (prev_day null): they come first,
+    so the other rows' files are skipped; each part in influencer order, then by day, for one influencer's view."""
+    follows = [(i, u, (0, 0), None) for i in (1, 2) for u in (1, 2)]
+    clicks = [(u, post, (day, 12 * 3600 * 10**6)) for u in (1, 2) for post in (2, 1) for day in (5, 1, 3)]
+    con = engaged_of(follows, clicks)
+    try:
+        rows = con.execute("select prev_day is not null, influencer_id, day from engaged_days").fetchall()
+    finally:
+        con.close()
+    assert [first for first, _, _ in rows] == [False] * 2 + [True] * 4
+    assert rows == sorted(rows)
 
 # A follow of influencer 1 by user 1, 2 or none (None: no fan id), starting on day 0-12 and ending on day 0-110 or
 # never; an activity (a click or an order) of user 1 or 2 on day 0-12 or 88-104, each at a midnight, just after or
