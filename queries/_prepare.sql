@@ -435,7 +435,9 @@ order by last_at, user_id;
 -- first such range, between two and after the last), counted by influencer and range [first_end, last_end] (last_end
 -- null: no end). The dormant fans at a midnight t are the rows whose range holds t: each follow at most once, as a
 -- user's gaps are disjoint. A follow without a fan id, or whose user was never active, is dormant
--- whenever it makes a fan. Days as DATE.
+-- whenever it makes a fan. Days as DATE. The ranges without an end (last_end null) first, then the others, each part in
+-- influencer order: no range with an end holds the midnight ending the exports' last day, where every sidebar preset
+-- ends (an end is a day of the exports), so the sums there read the first part only (0.9 M of 15.5 M rows at large).
 create or replace table dormant_days as
 with active_days as (
     select user_id, cast(first_at as date) + 1 as first_day, cast(last_at + interval 90 day as date) as last_day
@@ -456,12 +458,14 @@ with active_days as (
     from fan_follows f
     left join gaps g on g.user_id = f.fan_id
     where f.followed_at is not null
+), counted as (
+    select influencer_id, first_end, last_end, count(*) as follows
+    from ranges
+    where last_end is null or first_end <= last_end
+    group by all
 )
-select influencer_id, first_end, last_end, count(*) as follows
-from ranges
-where last_end is null or first_end <= last_end
-group by all
-order by influencer_id, first_end, last_end;
+select * from counted
+order by last_end is not null, influencer_id, first_end, last_end;
 
 -- 粉丝质量's burst minutes (audience_quality.sql) need each influencer's median follows per minute over the minutes
 -- with a follow up to the period end. Nearly every follow is alone in its minute (20.5 M minutes for 20.8 M follows
