@@ -548,6 +548,22 @@ from follow_days
 group by day
 order by day;
 
+-- follow_days of the influencers the influencers table lists, summed over them by day, for audience_daily's view of
+-- every influencer as one audience by a viewer who may see them all (everyone_whole_days, _macros.sql, and $combine):
+-- a row per day instead of 8 M rows at the large scale. Unlike everyone_follow_days, the follows of an influencer id
+-- the table does not list are left out, as the query's join to the influencers leaves them out.
+create or replace table listed_follow_days as
+select fd.day, cast(sum(fd.fans_in) as bigint) as fans_in, cast(sum(fd.fans_out) as bigint) as fans_out,
+       cast(sum(fd.new_fans) as bigint) as new_fans, cast(sum(fd.new_organic) as bigint) as new_organic,
+       cast(sum(fd.new_fan_headline) as bigint) as new_fan_headline,
+       cast(sum(fd.new_passerby_to_fan) as bigint) as new_passerby_to_fan,
+       cast(sum(fd.new_account_recommend) as bigint) as new_account_recommend,
+       cast(sum(fd.lost_fans) as bigint) as lost_fans
+from follow_days fd
+join influencers i on i.influencer_id = fd.influencer_id
+group by fd.day
+order by fd.day;
+
 -- Each influencer's follows at every month start, from the month of the first day of follow_days to the month after its
 -- last (every influencer at every one of them; `last` marks the last): fans = fans_in − fans_out summed over the days
 -- <= the month start (the fans at that midnight), new_before / lost_before = new_fans / lost_fans summed over the days

@@ -24,7 +24,9 @@ days as (
     from keys k, generate_series($from, $to - interval 1 day, interval 1 day) g(d)
 ),
 -- The follows by day, prepared (follow_days, _prepare.sql): $from and $to are midnights (a period is whole local
--- days), so the fans at a day's end are the fans_in − fans_out of the days up to its boundary.
+-- days), so the fans at a day's end are the fans_in − fans_out of the days up to its boundary. Every influencer as one
+-- audience for a viewer who may see them all: the same days summed over the listed influencers (listed_follow_days;
+-- the guards are constants, so one branch is planned).
 counts as (
     select case when $combine then null else fd.influencer_id end as influencer_id, fd.day,
            cast(sum(fd.fans_in) as bigint) as fans_in, cast(sum(fd.fans_out) as bigint) as fans_out,
@@ -36,7 +38,14 @@ counts as (
     from follow_days fd
     join picked using (influencer_id)
     where fd.day <= $to
+      and not ($combine and everyone_whole_days($from, $to, $influencers, $viewer_influencers, $viewer_merchants))
     group by all
+    union all
+    select null, e.day, e.fans_in, e.fans_out, e.new_fans, e.new_organic, e.new_fan_headline, e.new_passerby_to_fan,
+           e.new_account_recommend, e.lost_fans
+    from listed_follow_days e
+    where e.day <= $to
+      and $combine and everyone_whole_days($from, $to, $influencers, $viewer_influencers, $viewer_merchants)
 ),
 fans_at_start as (
     select influencer_id, sum(fans_in - fans_out) as fans from counts where day <= $from group by influencer_id

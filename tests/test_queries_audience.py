@@ -18,6 +18,7 @@ from advisor.access import EVERYONE, Viewer
 from advisor.metrics import AUDIENCE_DIMS, Filters, Period
 
 from . import edge_data as E
+from .conftest import write_minimal_dataset
 from .test_queries import (
     Case,
     Tables,
@@ -404,6 +405,32 @@ def test_audience_daily_combined_is_the_days_summed(edge: dataset.Dataset, table
     expected = reference.drop(columns="influencer_id").groupby("day", as_index=False).sum()
     assert_same(actual.drop(columns="influencer_id"), expected, ["day"])
     assert len(actual) == reference["day"].nunique()
+
+
+def test_audience_daily_of_every_influencer_leaves_out_the_follows_of_unlisted_ids(tmp_path: Path) -> None:
+    """Every influencer as one audience (summed from listed_follow_days) counts the follows of the influencers the
+    influencers table lists: a follow of an id it does not list, or of none, counts nowhere, as per influencer."""
+    path = write_minimal_dataset(tmp_path / "ds")
+    fans = pq.read_table(path / "fans.parquet")
+    strays = pa.table({"influencer_id": [3, None], "fan_id": [12, 13],
+                       "followed_at": [dt.datetime(2026, 3, 1, 8), dt.datetime(2026, 3, 2, 9)],
+                       "unfollowed_at": [None, dt.datetime(2026, 3, 3, 9)], "source": ["organic", "fan_headline"]})
+    pq.write_table(pa.concat_tables([fans, strays], promote_options="default").select(fans.column_names),
+                   path / "fans.parquet")
+    ds = dataset.open_dataset(path)
+    f = Filters(Period(dt.date(2026, 2, 28), dt.date(2026, 3, 4)))
+    actual = metrics.audience_daily(ds, metrics.as_one_audience(f)).set_index("day")
+    listed = pq.read_table(path / "fans.parquet").to_pandas().query("influencer_id in (1, 2)")
+    days = pd.date_range("2026-02-28", "2026-03-04")
+    end = days + pd.Timedelta(days=1)
+    fans_end = [int(((listed["followed_at"] <= t) & ~(listed["unfollowed_at"] <= t)).sum()) for t in end]
+    new = [int(listed["followed_at"].between(d, d + pd.Timedelta(days=1), inclusive="left").sum()) for d in days]
+    lost = [int(listed["unfollowed_at"].between(d, d + pd.Timedelta(days=1), inclusive="left").sum()) for d in days]
+    assert list(actual.index) == list(days)
+    assert actual["fans_end"].tolist() == fans_end == [2, 2, 2, 2, 2]
+    assert actual["new_fans"].tolist() == new
+    assert actual["lost_fans"].tolist() == lost
+    assert actual["new_fan_headline"].tolist() == [0, 0, 1, 0, 0]
 
 
 @pytest.mark.parametrize(("c", "dim"), TGI_CASES, ids=[f"{case_id(c)}-{d}" for c, d in TGI_CASES])
