@@ -845,7 +845,8 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
     -- engaged fans: the users with a click on the influencer's posts in the month who are its fans at the month's
     -- end, each once; the month's bounds of a click are those of its calendar month (months). Over bounds at midnight
     -- (the months' then are too), a whole month's from engaged_months; the first and the last month, when the period
-    -- cuts them, sums of engaged_days as engaged_fans sums them for a period, each row in the month of its day. Otherwise a user's clicks in the month are one row, the click that follows none of the user's on the
+    -- cuts them, sums of engaged_days as engaged_fans sums them for a period, each row in the month of its day.
+    -- Otherwise a user's clicks in the month are one row, the click that follows none of the user's on the
     -- influencer's posts since the month's start (click_runs, as chosen_clickers for a period), semi-joined to the
     -- follows. The guards are constants: one branch is planned.
     engaged as (

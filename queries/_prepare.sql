@@ -329,7 +329,7 @@ order by c.influencer_id, c.clicked_at;
 -- holds t) as one range [first_end, last_end] (last_end null: no end; none when no midnight is). In [from, to) the
 -- user's first click day is then the row with day >= from, prev_day null or before from and day < to, so the engaged
 -- fans of [from, to) are the rows with prev_day < from <= day and to in their range (engaged_fans, _macros.sql): each
--- user once, through that day and the span holding to. Counted by influencer and those four days (~25 M rows at the
+-- user once, through that day and the span holding to. Counted by influencer and those four days (~29 M rows at the
 -- large scale for 98 M days with a click of a user, where the semi join of a period's clickers to the follows took
 -- ~7 s of work); users without an id are no one's fan. Days as DATE (a local day; a midnight bound compares as that
 -- day): the table and its build take less memory. The rows of a user's first click day (prev_day null) first, then

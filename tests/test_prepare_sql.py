@@ -316,6 +316,9 @@ def test_engaged_days_holds_the_first_click_days_first_then_in_influencer_and_da
     assert [first for first, _, _ in rows] == [False] * 2 + [True] * 4
     assert rows == sorted(rows)
 
+
+# ---- dormant_days: the fans at a midnight with no click and no order in the 90 days before it ----------------------
+
 # A follow of influencer 1 by user 1, 2 or none (None: no fan id), starting on day 0-12 and ending on day 0-110 or
 # never; an activity (a click or an order) of user 1 or 2 on day 0-12 or 88-104, each at a midnight, just after or
 # before one, or at noon: so the 90 days before a midnight begin and end at activities, follows and unfollows.
