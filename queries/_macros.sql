@@ -291,12 +291,30 @@ create or replace macro period_post_ids(period_start, period_end, ids, influence
     from influencer_posts p
     where period_post(p.posted_at, p.influencer_id, period_start, period_end, ids, influencer_scope);
 
--- The posts of the chosen influencers clicked on period_end's day or later (post_click_sums.last_day): those whose
--- clicks before period_end are sums over their days (post_click_days), not their totals.
-create or replace macro clicked_since(period_end, ids) as table
-    select t.post_id
-    from post_click_sums t
-    where t.last_day >= period_end and chosen(t.influencer_id, ids);
+-- The period's posts (period_post) clicked on period_end's day or later (post_sums.last_day): those whose clicks
+-- before period_end are sums over their days (post_click_days), not their totals. The posts are probed against the
+-- few clicked since (none at every sidebar preset's end): no hash table of every period post to build.
+create or replace macro clicked_since(period_start, period_end, ids, influencer_scope) as table
+    select p.post_id
+    from influencer_posts p
+    where period_post(p.posted_at, p.influencer_id, period_start, period_end, ids, influencer_scope)
+      and p.post_id in (select t.post_id from post_sums t
+                        where t.last_day >= period_end and chosen(t.influencer_id, ids));
+
+-- Whether the post figures and events up to a period end may read the attributed orders summed by post (post_sums,
+-- post_order_totals, _prepare.sql): without a merchant scope (a merchant sees its own products' orders only, which
+-- those rows do not tell apart) and at the window they are summed at (summed_window(), the screens' default).
+create or replace macro orders_suffice(win, merchant_scope) as
+    merchant_scope is null and win = summed_window();
+
+-- The period's posts (period_post) with an order attributed within summed_window() at period_end or later
+-- (post_order_totals.last_at): those whose orders before period_end are counted from the orders, not from the sums.
+-- None at the exports' last day, where every sidebar preset ends.
+create or replace macro ordered_since(period_start, period_end, ids, influencer_scope) as table
+    select p.post_id
+    from influencer_posts p
+    where period_post(p.posted_at, p.influencer_id, period_start, period_end, ids, influencer_scope)
+      and p.post_id in (select t.post_id from post_order_totals t where t.last_at >= period_end);
 
 -- The posts posted in [period_start, period_end) of the chosen influencers that the viewer may see; a merchant
 -- sees only posts linking its products. One row per post, with what post_figures shows of it.
@@ -314,24 +332,31 @@ create or replace macro picked_posts(period_start, period_end, ids, influencer_s
 -- Post figures (METRICS.md, post figures): the picked posts (picked_posts) with their clicks and attributed
 -- orders from posting up to period_end; a merchant scope keeps its own products only.
 -- Read by post_conversion (one row per post) and every summary of posts, so each figure is defined once.
+-- Without a merchant scope a post's clicks are its sums over the exports (post_sums) when it was last clicked before
+-- period_end (click_days_suffice), and at the summed window its orders too when it was last ordered before then
+-- (orders_suffice): one join of the posts to the sums. The other posts' figures are counted below, one join each, of
+-- which none has a row at every sidebar preset's end.
 create or replace macro post_figures(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table
     with picked as (
         select * from picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope)
     ),
+    -- The sums that hold up to period_end: whether the clicks do (clicks_summed), whether the orders do
+    -- (orders_summed). Only the chosen influencers' (implied by the post ids; as a filter it skips other rows).
+    sums as (
+        select s.*,
+               click_days_suffice(period_end, merchant_scope) and s.last_day < period_end as clicks_summed,
+               orders_suffice(win, merchant_scope) and s.last_at < period_end as orders_summed
+        from post_sums s
+        where merchant_scope is null and chosen(s.influencer_id, ids)
+    ),
     -- Each figure is of the post, counted once on each of its rows (a post id exported twice, an integrity error, has
     -- two): the events are grouped by post id among the picked ones, not joined to every row.
     click_figures as (
-        -- Without a merchant scope, the clicks counted by post (post_click_sums) of the posts last clicked before
-        -- period_end, and by post and day (post_click_days) for the others (click_days_suffice); otherwise the clicks,
-        -- on the merchant's products. The guards are constants: one branch is planned. Distinct clickers without a
-        -- merchant scope: the users' first clicks on the post (click_facts.first_click, one per post and user) before
-        -- period_end: a sum of counts, far cheaper than count(distinct).
-        select t.post_id, t.clicks, t.first_clicks as first_clickers, t.fan_clicks
-        from post_click_sums t
-        where click_days_suffice(period_end, merchant_scope)
-          and t.last_day < period_end
-          and chosen(t.influencer_id, ids)  -- implied by the post ids; read as a filter, it skips other rows
-        union all
+        -- Without a merchant scope the clicks by post and day (post_click_days) of the posts clicked on period_end's
+        -- day or later (clicked_since), when those suffice; otherwise the clicks, on the merchant's products. The
+        -- guards are constants: one branch is planned. Distinct clickers without a merchant scope: the users' first
+        -- clicks on the post (click_facts.first_click, one per post and user) before period_end: a sum of counts, far
+        -- cheaper than count(distinct).
         select d.post_id,
                cast(sum(d.clicks) as bigint) as clicks,
                cast(sum(d.first_clicks) as bigint) as first_clickers,
@@ -340,8 +365,7 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
         where click_days_suffice(period_end, merchant_scope)
           and d.day < period_end
           and chosen(d.influencer_id, ids)
-          and d.post_id in (select post_id from clicked_since(period_end, ids))
-          and d.post_id in (select post_id from period_post_ids(period_start, period_end, ids, influencer_scope))
+          and d.post_id in (select post_id from clicked_since(period_start, period_end, ids, influencer_scope))
         group by d.post_id
         union all
         select c.post_id,
@@ -368,9 +392,22 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
           and c.post_id in (select post_id from picked)
         group by c.post_id
     ),
-    -- The attributed orders before period_end. Without a merchant scope from post_orders, whose buyers are a count of
-    -- each user's first attributed order of the post (earlier_lag); a merchant sees its own products' orders only,
-    -- whose first may be another: there from attributed_orders, with a count(distinct). One branch is planned.
+    -- The attributed orders before period_end counted one by one. Without a merchant scope from post_orders, whose
+    -- buyers are a count of each user's first attributed order of the post (earlier_lag): at the summed window only
+    -- those of the posts ordered at period_end or later (ordered_since), at another those of the period's posts. A
+    -- merchant sees its own products' orders only, whose first may be another: there from attributed_orders, with a
+    -- count(distinct). The guards are constants: the branches of one case are planned.
+    counted_orders as (
+        select o.*
+        from post_orders o
+        where orders_suffice(win, merchant_scope)
+          and o.post_id in (select post_id from ordered_since(period_start, period_end, ids, influencer_scope))
+        union all
+        select o.*
+        from post_orders o
+        where merchant_scope is null and not orders_suffice(win, merchant_scope)
+          and o.post_id in (select post_id from period_post_ids(period_start, period_end, ids, influencer_scope))
+    ),
     order_figures as (
         select o.post_id,
                count(*) as orders,
@@ -379,12 +416,10 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
                sum(o.amount) as gmv,
                sum(o.net_amount) as net_gmv,
                count(*) filter (where o.refunded) as refunded_orders
-        from post_orders o
-        where merchant_scope is null
-          and to_microseconds(o.lag_us) <= win
+        from counted_orders o
+        where to_microseconds(o.lag_us) <= win
           and o.ordered_at < period_end
           and chosen(o.influencer_id, ids)
-          and o.post_id in (select post_id from period_post_ids(period_start, period_end, ids, influencer_scope))
         group by o.post_id
         union all
         select a.post_id,
@@ -399,70 +434,102 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
           and visible_product(a.product_id, merchant_scope)
           and a.post_id in (select post_id from picked)
         group by a.post_id
+    ),
+    -- each post's figures: from the sums where they hold, else as counted (a post has a row in one or neither)
+    counted as (
+        select k.*,
+               coalesce(if(s.clicks_summed, s.clicks, null), cf.clicks, 0) as n_clicks,
+               coalesce(if(s.clicks_summed, s.first_clicks, null), cf.first_clickers, 0) as n_first_clickers,
+               coalesce(if(s.clicks_summed, s.fan_clicks, null), cf.fan_clicks, 0) as n_fan_clicks,
+               coalesce(sc.clickers, 0) as n_scoped_clickers,
+               if(s.orders_summed, s.orders, o.orders) as n_orders,
+               if(s.orders_summed, s.buyers, o.buyers) as n_buyers,
+               if(s.orders_summed, s.gmv, o.gmv) as n_gmv,
+               if(s.orders_summed, s.net_gmv, o.net_gmv) as n_net_gmv,
+               if(s.orders_summed, s.refunded_orders, o.refunded_orders) as n_refunded_orders
+        from picked k
+        left join sums s on s.post_id = k.post_id
+        left join click_figures cf on cf.post_id = k.post_id
+        left join scoped_clickers sc on sc.post_id = k.post_id
+        left join order_figures o on o.post_id = k.post_id
     )
     select k.post_id, k.influencer_id, k.posted_at, k.content_type, k.title, k.category,
            k.impressions, k.reads, k.interactions,
-           coalesce(cf.clicks, 0) as clicks,
-           coalesce(case when merchant_scope is null then cf.first_clickers else sc.clickers end, 0)
-               as clickers,
-           coalesce(cf.fan_clicks, 0) as fan_clicks,
-           coalesce(o.orders, 0) as orders,
-           coalesce(o.buyers, 0) as buyers,
-           cast(coalesce(o.gmv, 0) as decimal(18, 2)) as gmv,
-           cast(coalesce(o.net_gmv, 0) as decimal(18, 2)) as net_gmv,
-           coalesce(o.refunded_orders, 0) as refunded_orders,
-           coalesce(cf.clicks, 0) / nullif(k.impressions, 0) as ctr,
+           k.n_clicks as clicks,
+           case when merchant_scope is null then k.n_first_clickers else k.n_scoped_clickers end as clickers,
+           k.n_fan_clicks as fan_clicks,
+           coalesce(k.n_orders, 0) as orders,
+           coalesce(k.n_buyers, 0) as buyers,
+           cast(coalesce(k.n_gmv, 0) as decimal(18, 2)) as gmv,
+           cast(coalesce(k.n_net_gmv, 0) as decimal(18, 2)) as net_gmv,
+           coalesce(k.n_refunded_orders, 0) as refunded_orders,
+           k.n_clicks / nullif(k.impressions, 0) as ctr,
            k.reads / nullif(k.impressions, 0) as read_rate,
-           coalesce(o.orders, 0) / nullif(cf.clicks, 0) as cvr,
-           coalesce(o.buyers, 0)
-               / nullif(case when merchant_scope is null then cf.first_clickers else sc.clickers end, 0) as buyer_rate,
-           cast(o.gmv / nullif(o.orders, 0) as decimal(18, 2)) as aov,
-           coalesce(o.gmv, 0) / nullif(k.reads, 0) * 1000 as gmv_per_1k_reads
-    from picked k
-    left join click_figures cf on cf.post_id = k.post_id
-    left join scoped_clickers sc on sc.post_id = k.post_id
-    left join order_figures o on o.post_id = k.post_id;
+           coalesce(k.n_orders, 0) / nullif(k.n_clicks, 0) as cvr,
+           coalesce(k.n_buyers, 0)
+               / nullif(case when merchant_scope is null then k.n_first_clickers else k.n_scoped_clickers end, 0)
+               as buyer_rate,
+           cast(k.n_gmv / nullif(k.n_orders, 0) as decimal(18, 2)) as aov,
+           coalesce(k.n_gmv, 0) / nullif(k.reads, 0) * 1000 as gmv_per_1k_reads
+    from counted k;
 
 -- The clicks and attributed orders of the posts posted in [period_start, period_end) up to period_end: the click →
 -- order step of the funnel, to be split by channel and fan status (post_channels, posts_channel_split), by the post's
--- content type (content_type_summary) or by its influencer (benchmark_figures), which sum is_click and is_order. A row
--- is an order, or clicks: is_click of them (without a merchant scope the clicks of a post on a day by channel and fan
--- status, post_click_days; otherwise each click, on the merchant's products), once per row of its post. An order
--- takes its click's channel and is from a fan when its user was a fan of the post's author at the order.
+-- content type (content_type_summary) or by its influencer (benchmark_figures), which sum is_click, is_order, amount
+-- and net_amount. A row is clicks or orders, is_click and is_order of them, once per row of its post: without a merchant
+-- scope the clicks of a post by channel and fan status (post_click_totals), or on a day (post_click_days), otherwise
+-- each click, on the merchant's products; at the summed window without a merchant scope (orders_suffice) the orders of
+-- a post by channel and fan status (post_order_totals), otherwise each order. An order takes its click's channel and is
+-- from a fan when its user was a fan of the post's author at the order. The events of every kind meet the posts in one
+-- join (a hash table of 1.6 M posts at the large scale, built once).
 create or replace macro post_events(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table
     with picked as (
         select post_id, influencer_id, content_type
         from picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope)
+    ),
+    events as (
+        select t.post_id, t.channel, t.from_fan, t.clicks as is_click, 0 as is_order,
+               cast(null as decimal(18, 2)) as amount, cast(null as decimal(18, 2)) as net_amount
+        from post_click_totals t
+        where click_days_suffice(period_end, merchant_scope)
+          and t.last_day < period_end
+          and chosen(t.influencer_id, ids)
+        union all
+        select d.post_id, d.channel, d.from_fan, d.clicks, 0, null, null
+        from post_click_days d
+        where click_days_suffice(period_end, merchant_scope)
+          and d.day < period_end
+          and chosen(d.influencer_id, ids)
+          and d.post_id in (select post_id from clicked_since(period_start, period_end, ids, influencer_scope))
+        union all
+        select c.post_id, c.channel, c.from_fan, 1, 0, null, null
+        from click_facts c
+        where not click_days_suffice(period_end, merchant_scope)
+          and c.clicked_at < period_end
+          and chosen(c.influencer_id, ids)
+          and visible_product(c.product_id, merchant_scope)
+        union all
+        select t.post_id, t.channel, t.from_fan, 0, t.orders, t.gmv, t.net_gmv
+        from post_order_totals t
+        where orders_suffice(win, merchant_scope)
+          and t.last_at < period_end
+          and chosen(t.influencer_id, ids)
+        union all
+        select a.post_id, a.channel, a.from_fan, 0, 1, a.amount, a.net_amount
+        from attributed_orders(win, ids := ids) a
+        where orders_suffice(win, merchant_scope)
+          and a.ordered_at < period_end
+          and a.post_id in (select post_id from ordered_since(period_start, period_end, ids, influencer_scope))
+        union all
+        select a.post_id, a.channel, a.from_fan, 0, 1, a.amount, a.net_amount
+        from attributed_orders(win, ids := ids) a
+        where not orders_suffice(win, merchant_scope)
+          and a.ordered_at < period_end
+          and visible_product(a.product_id, merchant_scope)
     )
-    select k.influencer_id, k.content_type, t.channel, t.from_fan, t.clicks as is_click, 0 as is_order,
-           cast(null as decimal(18, 2)) as amount, cast(null as decimal(18, 2)) as net_amount
-    from post_click_totals t
-    join picked k on k.post_id = t.post_id
-    where click_days_suffice(period_end, merchant_scope)
-      and t.last_day < period_end
-      and chosen(t.influencer_id, ids)
-    union all
-    select k.influencer_id, k.content_type, d.channel, d.from_fan, d.clicks, 0, null, null
-    from post_click_days d
-    join picked k on k.post_id = d.post_id
-    where click_days_suffice(period_end, merchant_scope)
-      and d.day < period_end
-      and chosen(d.influencer_id, ids)
-      and d.post_id in (select post_id from clicked_since(period_end, ids))
-    union all
-    select k.influencer_id, k.content_type, c.channel, c.from_fan, 1, 0, null, null
-    from click_facts c
-    join picked k on k.post_id = c.post_id
-    where not click_days_suffice(period_end, merchant_scope)
-      and c.clicked_at < period_end
-      and chosen(c.influencer_id, ids)
-      and visible_product(c.product_id, merchant_scope)
-    union all
-    select k.influencer_id, k.content_type, a.channel, a.from_fan, 0, 1, a.amount, a.net_amount
-    from attributed_orders(win, ids := ids) a
-    join picked k on k.post_id = a.post_id
-    where a.ordered_at < period_end
-      and visible_product(a.product_id, merchant_scope);
+    select k.influencer_id, k.content_type, e.channel, e.from_fan, e.is_click, e.is_order, e.amount, e.net_amount
+    from events e
+    join picked k on k.post_id = e.post_id;
 
 -- ---- the Merchants screen (达人对比) ----
 

@@ -371,3 +371,19 @@ def test_the_dormant_fans_at_a_midnight_are_the_fans_inactive_in_the_90_days_bef
                        if _on(a) <= t and (b is None or _on(b) > t)
                        and not any(user == fan and t - 90 * DAY <= _on(at) < t for user, _, at in activity))
         assert got == expected, (day, follow_rows, activity)
+
+
+def test_the_summed_window_is_the_window_the_screens_open_with() -> None:
+    """post_sums and post_order_totals hold the orders attributed within summed_window(): the default view of every
+    screen reads them only when its window is that one (another window counts the orders)."""
+    from advisor import metrics, ui
+
+    con = duckdb.connect()
+    try:
+        for statement in con.extract_statements(db._prepare_sql()):
+            if "macro summed_window" in statement.query:
+                con.execute(statement.query)
+        [(window,)] = con.execute("select summed_window()").fetchall()
+    finally:
+        con.close()
+    assert window == metrics.DEFAULT_WINDOW == ui.WINDOWS[ui.DEFAULT_WINDOW]
