@@ -209,6 +209,13 @@ group by d.day;
 create or replace macro click_days_suffice(period_end, merchant_scope) as
     merchant_scope is null and at_midnight(period_end);
 
+-- Whether figures up to a period end may read the attributed orders summed by post or campaign (post_sums,
+-- post_order_totals, campaign_order_sums, _prepare.sql): without a merchant scope (a merchant sees its own products'
+-- orders only, which those rows do not tell apart) and at the window they are summed at (summed_window(), the screens'
+-- default).
+create or replace macro orders_suffice(win, merchant_scope) as
+    merchant_scope is null and win = summed_window();
+
 -- The paid clicks of each campaign (the clicks carrying its id, wherever they are) before period_end that the viewer
 -- may see (a merchant: its own products' only): from the paid clicks by campaign and day (campaign_click_days) when
 -- those suffice (click_days_suffice), otherwise from the clicks. The guards are constants: one branch is planned.
@@ -226,6 +233,31 @@ where not click_days_suffice(period_end, merchant_scope)
   and c.clicked_at < period_end
   and visible_product(c.product_id, merchant_scope)
 group by c.campaign_id;
+
+-- The orders attributed (within win) through each campaign's paid clicks before period_end that the viewer may see (a
+-- merchant: its own products' only), by campaign: at the summed window without a merchant scope (orders_suffice) a
+-- campaign's sums (campaign_order_sums, _prepare.sql) when its last such order is before period_end, otherwise counted
+-- from the orders (none to count at every sidebar preset's end). The guards are constants: the branches of one case
+-- are planned.
+create or replace macro campaign_orders(period_end, win, merchant_scope) as table
+with counted as (
+    select a.*
+    from attributed_orders(win) a
+    where orders_suffice(win, merchant_scope)
+      and a.campaign_id in (select s.campaign_id from campaign_order_sums s where s.last_at >= period_end)
+    union all
+    select a.*
+    from attributed_orders(win) a
+    where not orders_suffice(win, merchant_scope)
+)
+select s.campaign_id, s.orders, s.gmv, s.net_gmv
+from campaign_order_sums s
+where orders_suffice(win, merchant_scope) and s.last_at < period_end
+union all
+select a.campaign_id, count(*) as orders, sum(a.amount) as gmv, sum(a.net_amount) as net_gmv
+from counted a
+where a.campaign_id is not null and a.ordered_at < period_end and visible_product(a.product_id, merchant_scope)
+group by a.campaign_id;
 
 -- The new fans of each campaign of the chosen influencers up to period_end (campaign_roi, campaign_products): its
 -- follows (campaign_follows, _prepare.sql) before then.
@@ -300,12 +332,6 @@ create or replace macro clicked_since(period_start, period_end, ids, influencer_
     where period_post(p.posted_at, p.influencer_id, period_start, period_end, ids, influencer_scope)
       and p.post_id in (select t.post_id from post_sums t
                         where t.last_day >= period_end and chosen(t.influencer_id, ids));
-
--- Whether the post figures and events up to a period end may read the attributed orders summed by post (post_sums,
--- post_order_totals, _prepare.sql): without a merchant scope (a merchant sees its own products' orders only, which
--- those rows do not tell apart) and at the window they are summed at (summed_window(), the screens' default).
-create or replace macro orders_suffice(win, merchant_scope) as
-    merchant_scope is null and win = summed_window();
 
 -- The period's posts (period_post) with an order attributed within summed_window() at period_end or later
 -- (post_order_totals.last_at): those whose orders before period_end are counted from the orders, not from the sums.
@@ -703,10 +729,8 @@ create or replace macro benchmark_figures(period_start, period_end, tier_at, win
     headline as (
         select cp.influencer_id, sum(cp.spend) as spend, sum(coalesce(po.gmv, 0)) as gmv
         from campaigns cp
-        left join (select a.campaign_id, sum(a.amount) as gmv
-                   from attributed_orders(win) a
-                   where a.campaign_id is not null and a.ordered_at < period_end
-                   group by a.campaign_id) po on po.campaign_id = cp.campaign_id
+        left join (select o.campaign_id, o.gmv
+                   from campaign_orders(period_end, win, null) o) po on po.campaign_id = cp.campaign_id
         where cp.product in ('fan_headline', 'delegated_headline')
           and cp.start_at >= period_start and cp.start_at < period_end
           and visible_influencer(cp.influencer_id, influencer_scope)

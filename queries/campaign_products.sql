@@ -26,9 +26,9 @@ paid_clicks as (
     select * from campaign_paid_clicks($to, $viewer_merchants)
 ),
 paid_orders as (
-    select a.campaign_id, count(*) as orders, sum(a.amount) as gmv
-    from attributed_orders($window) a join picked k using (campaign_id)
-    where a.ordered_at < $to and visible_product(a.product_id, $viewer_merchants)
+    -- each order once per row of its campaign (as a join of the orders to the picked campaigns)
+    select o.campaign_id, cast(sum(o.orders) as bigint) as orders, sum(o.gmv) as gmv
+    from campaign_orders($to, $window, $viewer_merchants) o join picked k using (campaign_id)
     group by 1
 ),
 per_campaign as (

@@ -425,6 +425,9 @@ DELAY_EDGES = {6 * HOUR: (5206, 5207), 24 * HOUR: (5224, 5225), 72 * HOUR: (5272
 # earns an order.
 OVERLAP_CAMPAIGNS, NO_IMPRESSION_CAMPAIGN, CROSSING_CAMPAIGN, AT_MAIN_END_CAMPAIGN = (5, 6), 6, 7, 8
 PAID_CLICK_ON_MISSING_POST_ORDER = 5401
+# A paid click of campaign 4 and two orders after it, at a lag of exactly 7 days (attributed to the campaign at the
+# default window) and 1 µs more (attributed at 30 days only).
+PAID_AT_WINDOW_EDGE_ORDERS = (5215, 5216)
 
 
 def _plant_for_screens(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -520,6 +523,7 @@ def _plant_for_screens(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFram
         c(MAIN_END, 4704, 105, 4, "delegated_headline", 6),
         c(T(2026, 3, 14, 20), 4705, 111, MISSING_PRODUCT, "passerby_to_fan", 7),
         c(T(2026, 3, 22, 9), 4706, POST_PLAIN, 8, "account_recommend", 8),
+        c(T(2026, 3, 1, 9), 4708, 105, 3, "passerby_to_fan", 4),
     ]
     orders = [
         o(5201, DORMANT_EDGE, ALIVE_BUYER, 2, 12_00),
@@ -535,6 +539,8 @@ def _plant_for_screens(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFram
         o(5212, T(2026, 3, 7, 8), 4703, 4, 120_00),
         o(5213, MAIN_END + HOUR, 4704, 4, 121_00),
         o(5214, T(2026, 3, 15, 9), 4705, MISSING_PRODUCT, 33_00, "refunded"),
+        o(PAID_AT_WINDOW_EDGE_ORDERS[0], T(2026, 3, 8, 9), 4708, 3, 77_00),
+        o(PAID_AT_WINDOW_EDGE_ORDERS[1], T(2026, 3, 8, 9) + US, 4708, 3, 78_00, "refunded"),
     ]
     delay_clicks = {6 * HOUR: T(2026, 3, 6, 9), 24 * HOUR: T(2026, 3, 7, 10), 72 * HOUR: T(2026, 3, 5, 11),
                     336 * HOUR: T(2026, 2, 27, 12)}

@@ -161,6 +161,19 @@ def test_orders_through_a_paid_click_count_wherever_the_click_was(edge: dataset.
     assert row["orders"] == 2 and row["gmv"] == pytest.approx(128.00)
 
 
+def test_an_order_exactly_the_window_after_a_paid_click_counts_for_the_campaign(edge: dataset.Dataset,
+                                                                                tables: Tables) -> None:
+    """Campaign 4's paid click earns an order 7 days later and one 1 µs after that (PAID_AT_WINDOW_EDGE_ORDERS): at
+    the default window (read from the orders summed by campaign) the first counts and the second does not; at 30 days
+    (counted from the orders) both do."""
+    exact, late = E.PAID_AT_WINDOW_EDGE_ORDERS
+    for window, counted in ((W7D, {exact}), (W30D, {exact, late})):
+        a = attribute(tables, window)
+        paid = a[(a["campaign_id"] == 4).fillna(False).to_numpy(dtype=bool)]
+        assert {exact, late} & set(paid["order_id"]) == counted
+        assert _roi(edge, window=window).loc[4, "orders"] == len(paid)
+
+
 def test_zero_denominators_are_null(edge: dataset.Dataset) -> None:
     roi = _roi(edge)
     free = roi.loc[3]  # no spend, no impressions, no post
