@@ -14,12 +14,25 @@ with picked as (
 -- The period's buyers, one row per influencer × user, counted when they are fans at the end (a semi join: a user
 -- followed twice at the end counts once, and no distinct of the fans is needed) against the fan spans of the pairs
 -- with an order (buyer_spans, _prepare.sql: one holds $to exactly when a follow of the pair does); its clickers so
--- counted are engaged_fans (_macros.sql).
+-- counted are engaged_fans (_macros.sql). At the summed window without a merchant scope (orders_suffice) each pair's
+-- first order of the period with the span holding $to, from buyer_order_spans (_prepare.sql): a filter, no distinct
+-- and no join. The guards are constants: one branch is planned.
 buyers as (
     select distinct a.influencer_id, a.user_id
     from chosen_orders($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants) a
+    where not orders_suffice($window, $viewer_merchants)
 ),
 buying_fans as (
+    select o.influencer_id, count(*) as buying_fans
+    from buyer_order_spans o
+    where orders_suffice($window, $viewer_merchants)
+      and o.ordered_at >= $from and o.ordered_at < $to
+      and (o.prev_at is null or o.prev_at < $from)
+      and is_fan_at(o.followed_at, o.unfollowed_at, $to)
+      and chosen(o.influencer_id, $influencers)
+      and visible_influencer(o.influencer_id, $viewer_influencers)
+    group by o.influencer_id
+    union all
     select b.influencer_id, count(*) as buying_fans
     from buyers b
     semi join buyer_spans f on f.influencer_id = b.influencer_id and f.fan_id = b.user_id

@@ -443,6 +443,9 @@ def _plant_for_screens(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFram
     fans = [fan(i, SMALL, PROFILE_FOLLOWED_AT + (i - 4101) * dt.timedelta(minutes=3), **p)
             for i, p in PROFILE_FANS.items()]
     fans.append(fan(UNKNOWN_SOURCE_FAN, SMALL, UNKNOWN_SOURCE_AT, source="weibo_search", gender="m"))
+    # the buyer of PAID_AT_WINDOW_EDGE_ORDERS is a fan of PLAIN, the author of the post it ordered through: a buying
+    # fan at the default window by its order at a lag of exactly 7 days
+    fans.append(fan(4708, PLAIN, T(2026, 2, 20, 7)))
     for k, user in enumerate(BURST_FANS):
         at = BURST_MINUTE + dt.timedelta(seconds=k) if k < BURST_SIZE - 1 else BURST_MINUTE + dt.timedelta(
             minutes=1) - US
