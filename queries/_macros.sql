@@ -114,7 +114,7 @@ create or replace macro attributed_orders(win, ids := [], post := null) as table
 select lc.order_id, lc.ordered_at, lc.user_id, lc.product_id, lc.quantity, lc.amount, lc.status,
        lc.refunded_at,
        lc.status = 'refunded' as refunded,
-       case when lc.status = 'refunded' then 0 else lc.amount end as net_amount,
+       net_of(lc.status, lc.amount) as net_amount,
        coalesce(lc.ordered_at - lc.clicked_at <= win, false) as attributed,
        case when lc.ordered_at - lc.clicked_at <= win then lc.clicked_at end as clicked_at,
        case when lc.ordered_at - lc.clicked_at <= win then lc.post_id end as post_id,

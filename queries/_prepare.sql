@@ -14,6 +14,10 @@ create or replace macro is_fan_at(followed_at, unfollowed_at, t) as
 create or replace macro ceil_day(x) as
     case when x = date_trunc('day', x) then x else date_trunc('day', x) + interval 1 day end;
 
+-- What an order brings net of refunds (METRICS.md: net GMV): nothing when it was refunded, else its amount.
+create or replace macro net_of(status, amount) as
+    case when status = 'refunded' then 0 else amount end;
+
 -- Every post of the export (the posts view, less the _file of each row), in influencer order, then by posting time:
 -- every named query and every table below reads this copy. The export's file holds each influencer's posts in every
 -- row group at the large scale (1.6 M posts), so one account's posts were a read of every post's columns, titles
@@ -149,9 +153,10 @@ group by all
 order by influencer_id, post_id, day;
 
 -- post_click_days summed over the days, by post, channel and fan status, with the post's last day of clicks (last_day,
--- the same on each of its rows): the post figures up to a period end after a post's last day are its rows here (2.5 M
--- at the large scale instead of 9.2 M by day). Only the posts clicked on the period end's day or later read their days
--- (post_figures, post_events, _macros.sql); every sidebar preset ends at the exports' last day, where none is.
+-- the same on each of its rows): the post events up to a period end after a post's last day are its rows here (2.5 M
+-- at the large scale instead of 9.2 M by day), and its post figures their sums (post_sums). Only the posts clicked on
+-- the period end's day or later read their days (post_figures, post_events, _macros.sql); every sidebar preset ends at
+-- the exports' last day, where none is.
 create or replace table post_click_totals as
 select influencer_id, post_id, channel, from_fan,
        cast(sum(clicks) as bigint) as clicks, cast(sum(first_clicks) as bigint) as first_clicks,
@@ -248,7 +253,7 @@ order by p.influencer_id, o.ordered_at;
 -- order, as the posts.
 create or replace table post_orders as
 select influencer_id, post_id, ordered_at, user_id, amount, status = 'refunded' as refunded,
-       case when status = 'refunded' then 0 else amount end as net_amount,
+       net_of(status, amount) as net_amount,
        epoch_us(ordered_at) - epoch_us(clicked_at) as lag_us,
        min(epoch_us(ordered_at) - epoch_us(clicked_at)) over (
            partition by post_id, user_id order by ordered_at, order_id
@@ -302,7 +307,7 @@ order by influencer_id, post_id;
 -- of 4.5 M orders. In influencer order, as the posts.
 create or replace table post_order_totals as
 select influencer_id, post_id, channel, from_fan, count(*) as orders, cast(sum(amount) as decimal(18, 2)) as gmv,
-       cast(sum(case when status = 'refunded' then 0 else amount end) as decimal(18, 2)) as net_gmv,
+       cast(sum(net_of(status, amount)) as decimal(18, 2)) as net_gmv,
        max(max(ordered_at)) over (partition by post_id) as last_at
 from order_last_click
 where post_id is not null and ordered_at - clicked_at <= summed_window()
@@ -315,7 +320,7 @@ order by influencer_id, post_id;
 -- the large scale instead of 5.5 M orders read at every query.
 create or replace table campaign_order_sums as
 select campaign_id, count(*) as orders, cast(sum(amount) as decimal(18, 2)) as gmv,
-       cast(sum(case when status = 'refunded' then 0 else amount end) as decimal(18, 2)) as net_gmv,
+       cast(sum(net_of(status, amount)) as decimal(18, 2)) as net_gmv,
        max(ordered_at) as last_at
 from order_last_click
 where campaign_id is not null and ordered_at - clicked_at <= summed_window()
