@@ -31,10 +31,33 @@ with merchant_products as (
     where pr.merchant_id = $merchant
       and ($viewer_merchants is null or list_contains($viewer_merchants, pr.merchant_id))
 ),
+-- Over whole local days (every period of the screens) sums of the clicks by merchant, author and day
+-- (merchant_click_days, _prepare.sql) and of the clickers by their days of clicks (merchant_clicker_days: a user's
+-- first day of the period is its row whose prev_day is null or before $from), the clicks themselves otherwise; the
+-- guards are constants: one branch is planned.
+day_sums as (
+    select d.influencer_id, d.clicks, 0 as clickers
+    from merchant_click_days d
+    where d.merchant_id = $merchant and d.day >= $from and d.day < $to
+    union all
+    select d.influencer_id, 0, d.clickers
+    from merchant_clicker_days d
+    where d.merchant_id = $merchant and d.day >= $from and d.day < $to
+      and (d.prev_day is null or d.prev_day < $from)
+),
 click_figures as (
-    select c.influencer_id, count(*) as clicks, count(distinct c.user_id) as clickers
+    select d.influencer_id, cast(sum(d.clicks) as bigint) as clicks, cast(sum(d.clickers) as bigint) as clickers
+    from day_sums d
+    where whole_days($from, $to)
+      and ($viewer_merchants is null or list_contains($viewer_merchants, $merchant))
+      and chosen(d.influencer_id, $influencers)
+      and visible_influencer(d.influencer_id, $viewer_influencers)
+    group by d.influencer_id
+    union all
+    select c.influencer_id, count(*), count(distinct c.user_id)
     from chosen_clicks($from, $to, $influencers, $viewer_influencers, $viewer_merchants) c
     join merchant_products mp on mp.product_id = c.product_id
+    where not whole_days($from, $to)
     group by c.influencer_id
 ),
 first_orders as (

@@ -130,9 +130,11 @@ def audience(t: Tables, end: dt.datetime, seg: Segment) -> pd.DataFrame:
     return _audiences[key]
 
 
-def ref_influencer_compare(t: Tables, c: MCase) -> pd.DataFrame:
+def ref_influencer_compare(t: Tables, c: MCase, start: dt.datetime | None = None, end: dt.datetime | None = None
+                           ) -> pd.DataFrame:
+    """METRICS.md, influencer_compare, for the case's period or [start, end)."""
     p, viewer, seg = c.p, c.viewer, SEGMENTS[c.seg]
-    start, end = p.start_ts, p.end_ts
+    start, end = start or p.start_ts, end or p.end_ts
     products = t["products"]
     mine = products[(products["merchant_id"] == c.merchant).fillna(False).to_numpy(dtype=bool)]
     if viewer.merchants is not None and c.merchant not in viewer.merchants:
@@ -313,6 +315,18 @@ def test_influencer_compare_matches_reference(edge: dataset.Dataset, tables: Tab
     # Most GMV first, then most clicks, then by id.
     order = actual.sort_values(["gmv", "clicks", "influencer_id"], ascending=[False, False, True])
     assert list(actual["influencer_id"]) == list(order["influencer_id"])
+
+
+@pytest.mark.parametrize("c", [MCase("main", W7D, merchant=1), MCase("all", W30D, merchant=2, seg="mixed"),
+                               MCase("main", W1H, (), "merchant_1_2_inf_2_4", merchant=2)], ids=str)
+def test_influencer_compare_over_bounds_that_are_not_midnights(edge: dataset.Dataset, tables: Tables,
+                                                               c: MCase) -> None:
+    """The command line's named query with any instants (the screens' periods are whole days, which the clicks and
+    clickers by day serve): the clicks themselves are counted."""
+    start, end = c.p.start_ts + dt.timedelta(hours=6, microseconds=1), c.p.end_ts - dt.timedelta(hours=5)
+    actual = db.run(edge, "influencer_compare", c.viewer, **{"from": start, "to": end}, window=c.window,
+                    influencers=list(c.influencers), merchant=c.merchant, **SEGMENTS[c.seg].params())
+    _compare(actual, ref_influencer_compare(tables, c, start, end))
 
 
 def test_the_edge_cases_of_influencer_compare_are_present(edge: dataset.Dataset, tables: Tables) -> None:
