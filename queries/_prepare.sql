@@ -351,6 +351,26 @@ where campaign_id is not null and ordered_at - clicked_at <= summed_window()
 group by campaign_id
 order by campaign_id;
 
+-- The orders attributed within summed_window() to an author's posts (order_last_click) by merchant (as
+-- merchant_click_days), author and local day: how many and their amounts, with the pair's previous day of such orders
+-- (prev_day; null for its first). merchant_list's orders of a period of whole days [from, to) at that window are sums
+-- of these rows, and the influencers that sold a merchant's products in it are its rows of the period whose prev_day
+-- is null or before from: 2.1 M rows at the large scale instead of 5.5 M orders joined to the products and a distinct
+-- of their 4.5 M attributed ones. In merchant order, then by day.
+create or replace table merchant_order_days as
+with merchant_days as (
+    select p.merchant_id, o.influencer_id, date_trunc('day', o.ordered_at) as day, count(*) as orders,
+           cast(sum(o.amount) as decimal(18, 2)) as gmv
+    from order_last_click o
+    join products p on p.product_id = o.product_id
+    where o.influencer_id is not null and p.merchant_id is not null and o.ordered_at - o.clicked_at <= summed_window()
+    group by all
+)
+select merchant_id, influencer_id, day, orders, gmv,
+       lag(day) over (partition by merchant_id, influencer_id order by day) as prev_day
+from merchant_days
+order by merchant_id, day;
+
 -- The interest buckets of a profile: each distinct tag once (NULL tags left out), ['unknown'] without any.
 create or replace macro interest_tags(interests) as
     case when len(list_filter(coalesce(interests, []), lambda x: x is not null)) = 0 then ['unknown']

@@ -221,6 +221,7 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
         c("2026-03-04 20:00:00", 1050, POST_PLAIN, 7),  # before the period, earns an order inside
         c("2026-03-14 09:00:00", 1061, POST_PLAIN, 7),  # another user's click
         c("2026-03-22 18:00:00", 1070, POST_QUIET, 8),
+        c("2026-03-20 09:00:00", 1071, POST_QUIET, 9),  # QUIET's earlier sale of merchant 3's products
         c("2026-03-19 10:00:59", 1080, POST_PLAIN, 9),
         c("2026-03-16 13:00:00", 1090, POST_PLAIN, MISSING_PRODUCT),
         c("2026-03-06 08:00:00", 1110, POST_PLAIN, 3),
@@ -286,6 +287,7 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
         o(EARLY_CLICK_ORDER, "2026-03-05 09:00:00", 1050, 7, 45_00, "refunded"),
         o(OTHER_USERS_CLICK_ORDER, "2026-03-14 10:00:00", 1060, 7, 12_00),
         o(QUIET_ORDER, "2026-03-23 10:00:00", 1070, 8, 77_77),
+        o(5071, "2026-03-20 11:00:00", 1071, 9, 12_34),
         o(SUB_MINUTE_ORDER, "2026-03-19 10:01:00", 1080, 9, 9_99),
         o(5090, "2026-03-16 14:00:00", 1090, MISSING_PRODUCT, 5_55, "refunded"),
         o(LONG_LAG_ORDER, "2026-03-13 08:00:00", 1110, 3, 41_00),

@@ -421,7 +421,10 @@ def test_compare_and_match_agree(edge: dataset.Dataset, c: MCase) -> None:
                            equal_nan=True)
 
 
-@pytest.mark.parametrize("c", [Case("all"), Case("main", W1H), Case("empty"),
+# day_quiet: QUIET sold merchant 3's products that day after a click the evening before, and had sold them days before
+@pytest.mark.parametrize("c", [Case("all"), Case("main"), Case("main", W1H), Case("empty"), Case("day_quiet"),
+                               Case("day_quiet", W30D),
+                               Case("gap", viewer=VIEWERS["inf_1_2"], viewer_name="inf_1_2"),
                                Case("all", viewer=VIEWERS["merchant_1"], viewer_name="merchant_1"),
                                Case("main", W30D, viewer=VIEWERS["inf_1_2"], viewer_name="inf_1_2")], ids=str)
 def test_merchant_list_matches_reference(edge: dataset.Dataset, tables: Tables, c: Case) -> None:
