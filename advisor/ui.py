@@ -21,6 +21,7 @@ from advisor.access import EVERYONE
 from advisor.dataset import DEFAULT_TZ, Dataset, DatasetError, find_exports, fingerprint, open_dataset, validate
 from advisor.db import NotPermitted, PrepareError, QueryError, TooManyRows
 from advisor.i18n import (
+    DASH,
     DEFAULT_LANG,
     LANGS,
     fmt_change,
@@ -654,7 +655,7 @@ def table_with_download(ctx: Context, df: pd.DataFrame, title_key: str, file_ste
     kinds = {c: "date" if pd.api.types.is_datetime64_any_dtype(df[c]) else
              {"money_exact": "money"}.get(FORMATS.get(c, ""), FORMATS.get(c, "text")) for c in df.columns}
     config = {t(f"metric.{c}", ctx.lang): _column(t(f"metric.{c}", ctx.lang), None, kinds[c]) for c in df.columns}
-    st.dataframe(shown, hide_index=True, column_config=config, key=key, width="stretch")
+    st.dataframe(shown, hide_index=True, column_config=config, key=key, width="stretch", placeholder=DASH)
 
 
 # Every screen's sections, tables and charts are drawn by these, so they look and export alike.

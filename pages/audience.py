@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from advisor import charts, metrics, ui
-from advisor.i18n import label
+from advisor.i18n import DASH, label
 
 # Side by side up to metrics.MAX_SIDE_BY_SIDE influencers; more (or none chosen) are shown as one combined audience.
 MAX_SIDE_BY_SIDE = metrics.MAX_SIDE_BY_SIDE
@@ -134,7 +134,7 @@ else:
             "influencer_id", "product", "start_at", "end_at", "spend", "new_fans"])
         heading(ctx.t("audience.campaigns_table"), ctx.t("audience.campaigns_help"), csv, "audience_campaigns",
                 "aud_campaigns", small=True)
-        st.dataframe(shown, hide_index=True, key="aud_campaigns_table", width="stretch")
+        st.dataframe(shown, hide_index=True, key="aud_campaigns_table", width="stretch", placeholder=DASH)
 
 # ---- profile: who the fans at the period end are ----------------------------------------------------------
 
@@ -192,7 +192,7 @@ else:
                 "aud_province_list", small=True)
         peak = float(pd.to_numeric(provinces["share"], errors="coerce").fillna(0.0).max()) if len(provinces) else 0.0
         share_header = ctx.t("audience.col.share")
-        st.dataframe(shown, hide_index=True, key="aud_province_table", width="stretch", height=520,
+        st.dataframe(shown, hide_index=True, key="aud_province_table", width="stretch", height=520, placeholder=DASH,
                      column_config={
                          ctx.t("audience.dim.province"): st.column_config.Column(width=110),
                          ctx.t("audience.col.fans"): st.column_config.Column(width=80),
@@ -225,7 +225,7 @@ else:
         st.caption(ui.md_escape(base))
     chart(charts.tgi_bars(tgi, dim, lang, names, top=TOP_TGI[mode]), "aud_tgi_chart")
     with st.expander(ctx.t("audience.tgi_table")):
-        st.dataframe(shown, hide_index=True, key="aud_tgi_table", width="stretch")
+        st.dataframe(shown, hide_index=True, key="aud_tgi_table", width="stretch", placeholder=DASH)
 
 # ---- active hours: when the fans click, weekday × hour of the dataset's zone ------------------------------
 
@@ -259,4 +259,4 @@ else:
         st.markdown(ctx.t("audience.quality_formula"))
         st.markdown(ctx.t("audience.quality_parts"))
     st.caption(ctx.t("audience.quality_table_all") if combined else ctx.t("audience.quality_table"))
-    st.dataframe(shown, hide_index=True, key="aud_quality_table", width="stretch")
+    st.dataframe(shown, hide_index=True, key="aud_quality_table", width="stretch", placeholder=DASH)

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from advisor import charts, metrics, ui
-from advisor.i18n import label
+from advisor.i18n import DASH, label
 
 URL_CAMPAIGN, URL_HOURLY = "campaign", "hourly"  # this screen's own query parameters
 HOURLY_MODES = ("hour", "cumulative")
@@ -57,7 +57,8 @@ def heading(title_key: str, shown: pd.DataFrame, stem: str, key: str) -> None:
 
 def table(df: pd.DataFrame, columns: tuple[str, ...], key: str) -> None:
     config = ui.column_config(ctx, columns, KINDS, "campaigns.col")
-    st.dataframe(frame(df, columns), hide_index=True, column_config=config, key=key, width="stretch")
+    st.dataframe(frame(df, columns), hide_index=True, column_config=config, key=key, width="stretch",
+                 placeholder=DASH)
 
 
 def chart(fig: object, shown: pd.DataFrame | None, stem: str, key: str) -> None:

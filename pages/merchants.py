@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from advisor import charts, metrics, ui
-from advisor.i18n import fmt_int, fmt_money, fmt_pct, label
+from advisor.i18n import DASH, fmt_int, fmt_money, fmt_pct, label
 from advisor.metrics import Segment
 
 # This screen's own query parameters: the merchant, the shortlist, the target segment, the overlap measure.
@@ -189,7 +189,7 @@ def comparison_table(table: pd.DataFrame, shortlist: tuple[int, ...]) -> None:
         st.session_state["_short"] = tuple(i for i in ids if i in picked)
 
     st.data_editor(shown, key=key, hide_index=True, column_config=config, width="stretch", on_change=on_edit,
-                   disabled=[c for c in shown.columns if c != tick])
+                   disabled=[c for c in shown.columns if c != tick], placeholder=DASH)
 
 
 def pick_overlap_measure() -> str:

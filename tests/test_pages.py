@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from advisor import db, metrics, ui
 from advisor.dataset import open_dataset
+from advisor.i18n import DASH
 
 from .app_kit import app as _app
 from .app_kit import texts
@@ -84,6 +85,9 @@ def test_every_page_in_both_languages(tiny_demo: Path, monkeypatch: pytest.Monke
     else:  # each built screen has its own test file; here: it draws charts and tables
         assert at.get("plotly_chart") and at.dataframe
     assert_dates_shown_as_dates(at)
+    # A missing value (a post id of an account recommendation, a ratio without a denominator) reads as a dash in
+    # every table, never as "None".
+    assert {(f.key, f.proto.placeholder) for f in at.dataframe} == {(f.key, DASH) for f in at.dataframe}
 
 
 def assert_dates_shown_as_dates(at: object) -> None:
