@@ -325,9 +325,10 @@ create or replace macro period_post_ids(period_start, period_end, ids, influence
 
 -- The period's posts (period_post) clicked on period_end's day or later (post_sums.last_day): those whose clicks
 -- before period_end are sums over their days (post_click_days), not their totals. The posts are probed against the
--- few clicked since (none at every sidebar preset's end): no hash table of every period post to build.
+-- few clicked since (none at every sidebar preset's end): no hash table of every period post to build. With the
+-- columns of the posts' rows that post_events shows.
 create or replace macro clicked_since(period_start, period_end, ids, influencer_scope) as table
-    select p.post_id
+    select p.post_id, p.influencer_id, p.content_type
     from influencer_posts p
     where period_post(p.posted_at, p.influencer_id, period_start, period_end, ids, influencer_scope)
       and p.post_id in (select t.post_id from post_sums t
@@ -335,9 +336,10 @@ create or replace macro clicked_since(period_start, period_end, ids, influencer_
 
 -- The period's posts (period_post) with an order attributed within summed_window() at period_end or later
 -- (post_order_totals.last_at): those whose orders before period_end are counted from the orders, not from the sums.
--- None at the exports' last day, where every sidebar preset ends.
+-- None at the exports' last day, where every sidebar preset ends. With the columns of the posts' rows, as
+-- clicked_since.
 create or replace macro ordered_since(period_start, period_end, ids, influencer_scope) as table
-    select p.post_id
+    select p.post_id, p.influencer_id, p.content_type
     from influencer_posts p
     where period_post(p.posted_at, p.influencer_id, period_start, period_end, ids, influencer_scope)
       and p.post_id in (select t.post_id from post_order_totals t where t.last_at >= period_end);
@@ -506,46 +508,42 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
 -- scope the clicks of a post by channel and fan status (post_click_totals), or on a day (post_click_days), otherwise
 -- each click, on the merchant's products; at the summed window without a merchant scope (orders_suffice) the orders of
 -- a post by channel and fan status (post_order_totals), otherwise each order. An order takes its click's channel and is
--- from a fan when its user was a fan of the post's author at the order. The events of every kind meet the posts in one
--- join (a hash table of 1.6 M posts at the large scale, built once).
+-- from a fan when its user was a fan of the post's author at the order. The totals come with their posts' columns
+-- (post_event_totals): a scan, whose filter on last_at the file's statistics drop at a preset's end. The other events
+-- meet their posts in a join: those of the posts clicked or ordered at period_end or later (clicked_since,
+-- ordered_since: a join to those few posts, none at a preset's end), and the events counted one by one (a merchant's,
+-- or at another window or end) to the picked posts. The guards are constants: the branches taken are planned.
 create or replace macro post_events(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table
     with picked as (
         select post_id, influencer_id, content_type
         from picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope)
     ),
-    events as (
-        select t.post_id, t.channel, t.from_fan, t.clicks as is_click, 0 as is_order,
+    -- the events of the posts clicked or ordered at period_end or later (by day, or one by one), with those posts'
+    -- columns: a join of the few such posts, not of every post
+    since as (
+        select k.influencer_id, k.content_type, d.channel, d.from_fan, d.clicks as is_click, 0 as is_order,
                cast(null as decimal(18, 2)) as amount, cast(null as decimal(18, 2)) as net_amount
-        from post_click_totals t
-        where click_days_suffice(period_end, merchant_scope)
-          and t.last_day < period_end
-          and chosen(t.influencer_id, ids)
-        union all
-        select d.post_id, d.channel, d.from_fan, d.clicks, 0, null, null
         from post_click_days d
+        join clicked_since(period_start, period_end, ids, influencer_scope) k on k.post_id = d.post_id
         where click_days_suffice(period_end, merchant_scope)
           and d.day < period_end
           and chosen(d.influencer_id, ids)
-          and d.post_id in (select post_id from clicked_since(period_start, period_end, ids, influencer_scope))
         union all
-        select c.post_id, c.channel, c.from_fan, 1, 0, null, null
+        select k.influencer_id, k.content_type, a.channel, a.from_fan, 0, 1, a.amount, a.net_amount
+        from attributed_orders(win, ids := ids) a
+        join ordered_since(period_start, period_end, ids, influencer_scope) k on k.post_id = a.post_id
+        where orders_suffice(win, merchant_scope)
+          and a.ordered_at < period_end
+    ),
+    -- the events counted one by one
+    counted as (
+        select c.post_id, c.channel, c.from_fan, 1 as is_click, 0 as is_order,
+               cast(null as decimal(18, 2)) as amount, cast(null as decimal(18, 2)) as net_amount
         from click_facts c
         where not click_days_suffice(period_end, merchant_scope)
           and c.clicked_at < period_end
           and chosen(c.influencer_id, ids)
           and visible_product(c.product_id, merchant_scope)
-        union all
-        select t.post_id, t.channel, t.from_fan, 0, t.orders, t.gmv, t.net_gmv
-        from post_order_totals t
-        where orders_suffice(win, merchant_scope)
-          and t.last_at < period_end
-          and chosen(t.influencer_id, ids)
-        union all
-        select a.post_id, a.channel, a.from_fan, 0, 1, a.amount, a.net_amount
-        from attributed_orders(win, ids := ids) a
-        where orders_suffice(win, merchant_scope)
-          and a.ordered_at < period_end
-          and a.post_id in (select post_id from ordered_since(period_start, period_end, ids, influencer_scope))
         union all
         select a.post_id, a.channel, a.from_fan, 0, 1, a.amount, a.net_amount
         from attributed_orders(win, ids := ids) a
@@ -553,8 +551,20 @@ create or replace macro post_events(period_start, period_end, win, ids, influenc
           and a.ordered_at < period_end
           and visible_product(a.product_id, merchant_scope)
     )
+    select t.influencer_id, t.content_type, t.channel, t.from_fan, t.clicks as is_click, t.orders as is_order,
+           t.gmv as amount, t.net_gmv as net_amount
+    from post_event_totals t
+    where period_post(t.posted_at, t.influencer_id, period_start, period_end, ids, influencer_scope)
+      and chosen(t.event_influencer_id, ids)
+      and t.last_at < period_end
+      and (click_days_suffice(period_end, merchant_scope) and orders_suffice(win, merchant_scope)
+           or click_days_suffice(period_end, merchant_scope) and t.orders = 0
+           or orders_suffice(win, merchant_scope) and t.clicks = 0)
+    union all
+    select * from since
+    union all
     select k.influencer_id, k.content_type, e.channel, e.from_fan, e.is_click, e.is_order, e.amount, e.net_amount
-    from events e
+    from counted e
     join picked k on k.post_id = e.post_id;
 
 -- ---- the Merchants screen (达人对比) ----
