@@ -345,13 +345,11 @@ create or replace macro ordered_since(period_start, period_end, ids, influencer_
       and p.post_id in (select t.post_id from post_order_totals t where t.last_at >= period_end);
 
 -- The posts posted in [period_start, period_end) of the chosen influencers that the viewer may see; a merchant
--- sees only posts linking its products. One row per post, with what post_figures shows of it.
+-- sees only posts linking its products. One row per post, with what post_figures shows of it, and its sums
+-- (post_cards: summed_influencer_id and the post_sums columns, which post_figures reads).
 create or replace macro picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope) as table
-    select p.post_id, p.influencer_id, p.posted_at, p.content_type, p.title,
-           coalesce(p.category, i.category) as category,
-           p.impressions, p.reads, p.reposts + p.comments + p.likes as interactions
-    from influencer_posts p
-    left join influencers i on i.influencer_id = p.influencer_id
+    select p.*
+    from post_cards p
     where period_post(p.posted_at, p.influencer_id, period_start, period_end, ids, influencer_scope)
       and (merchant_scope is null or p.post_id in (
           select lp.post_id from (select post_id, unnest(product_ids) as product_id from influencer_posts) lp
@@ -360,22 +358,13 @@ create or replace macro picked_posts(period_start, period_end, ids, influencer_s
 -- Post figures (METRICS.md, post figures): the picked posts (picked_posts) with their clicks and attributed
 -- orders from posting up to period_end; a merchant scope keeps its own products only.
 -- Read by post_conversion (one row per post) and every summary of posts, so each figure is defined once.
--- Without a merchant scope a post's clicks are its sums over the exports (post_sums) when it was last clicked before
--- period_end (click_days_suffice), and at the summed window its orders too when it was last ordered before then
--- (orders_suffice): one join of the posts to the sums. The other posts' figures are counted below, one join each, of
--- which none has a row at every sidebar preset's end.
+-- Without a merchant scope a post's clicks are its sums over the exports (post_sums, on each post's row of
+-- post_cards) when it was last clicked before period_end (click_days_suffice), and at the summed window its orders
+-- too when it was last ordered before then (orders_suffice). The other posts' figures are counted below, one join
+-- each, of which none has a row at every sidebar preset's end.
 create or replace macro post_figures(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table
     with picked as (
         select * from picked_posts(period_start, period_end, ids, influencer_scope, merchant_scope)
-    ),
-    -- The sums that hold up to period_end: whether the clicks do (clicks_summed), whether the orders do
-    -- (orders_summed). Only the chosen influencers' (implied by the post ids; as a filter it skips other rows).
-    sums as (
-        select s.*,
-               click_days_suffice(period_end, merchant_scope) and s.last_day < period_end as clicks_summed,
-               orders_suffice(win, merchant_scope) and s.last_at < period_end as orders_summed
-        from post_sums s
-        where merchant_scope is null and chosen(s.influencer_id, ids)
     ),
     -- Each figure is of the post, counted once on each of its rows (a post id exported twice, an integrity error, has
     -- two): the events are grouped by post id among the picked ones, not joined to every row.
@@ -466,17 +455,24 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
     -- each post's figures: from the sums where they hold, else as counted (a post has a row in one or neither)
     counted as (
         select k.*,
-               coalesce(if(s.clicks_summed, s.clicks, null), cf.clicks, 0) as n_clicks,
-               coalesce(if(s.clicks_summed, s.first_clicks, null), cf.first_clickers, 0) as n_first_clickers,
-               coalesce(if(s.clicks_summed, s.fan_clicks, null), cf.fan_clicks, 0) as n_fan_clicks,
+               coalesce(if(k.clicks_summed, k.clicks, null), cf.clicks, 0) as n_clicks,
+               coalesce(if(k.clicks_summed, k.first_clicks, null), cf.first_clickers, 0) as n_first_clickers,
+               coalesce(if(k.clicks_summed, k.fan_clicks, null), cf.fan_clicks, 0) as n_fan_clicks,
                coalesce(sc.clickers, 0) as n_scoped_clickers,
-               if(s.orders_summed, s.orders, o.orders) as n_orders,
-               if(s.orders_summed, s.buyers, o.buyers) as n_buyers,
-               if(s.orders_summed, s.gmv, o.gmv) as n_gmv,
-               if(s.orders_summed, s.net_gmv, o.net_gmv) as n_net_gmv,
-               if(s.orders_summed, s.refunded_orders, o.refunded_orders) as n_refunded_orders
-        from picked k
-        left join sums s on s.post_id = k.post_id
+               if(k.orders_summed, k.orders, o.orders) as n_orders,
+               if(k.orders_summed, k.buyers, o.buyers) as n_buyers,
+               if(k.orders_summed, k.gmv, o.gmv) as n_gmv,
+               if(k.orders_summed, k.net_gmv, o.net_gmv) as n_net_gmv,
+               if(k.orders_summed, k.refunded_orders, o.refunded_orders) as n_refunded_orders
+        -- The sums that hold up to period_end: whether the clicks do (clicks_summed), whether the orders do
+        -- (orders_summed); none for a merchant, nor when the sums' author is not a chosen influencer.
+        from (select p.*,
+                     merchant_scope is null and chosen(p.summed_influencer_id, ids)
+                         and click_days_suffice(period_end, merchant_scope) and p.last_day < period_end
+                         as clicks_summed,
+                     merchant_scope is null and chosen(p.summed_influencer_id, ids)
+                         and orders_suffice(win, merchant_scope) and p.last_at < period_end as orders_summed
+              from picked p) k
         left join click_figures cf on cf.post_id = k.post_id
         left join scoped_clickers sc on sc.post_id = k.post_id
         left join order_figures o on o.post_id = k.post_id

@@ -324,6 +324,22 @@ from clicked c
 full join ordered o on o.post_id = c.post_id
 order by influencer_id, post_id;
 
+-- Every row of influencer_posts with what the screens show of it (its category, or its influencer's; interactions)
+-- and its post_sums row (summed_influencer_id, the sums' author, and the sums; all null for a post never clicked or
+-- ordered): the post figures (picked_posts, post_figures, _macros.sql) are a scan of these rows rather than a join of
+-- the posts (1.6 M at the large scale) to the influencers and to the sums (1.3 M), which took 0.15-0.25 s at every
+-- query of the Posts screen's ranking. Each post row once per row of its influencer in the influencers export (one,
+-- but for an id exported twice), as that join gives. In influencer order, then by posting time, as the posts.
+create or replace table post_cards as
+select p.post_id, p.influencer_id, p.posted_at, p.content_type, p.title, coalesce(p.category, i.category) as category,
+       p.impressions, p.reads, p.reposts + p.comments + p.likes as interactions,
+       s.influencer_id as summed_influencer_id, s.clicks, s.first_clicks, s.fan_clicks, s.last_day, s.orders,
+       s.buyers, s.gmv, s.net_gmv, s.refunded_orders, s.last_at
+from influencer_posts p
+left join influencers i on i.influencer_id = p.influencer_id
+left join post_sums s on s.post_id = p.post_id
+order by p.influencer_id, p.posted_at;
+
 -- The orders attributed within summed_window() by post, channel and fan status (as post_click_totals the clicks; from
 -- order_last_click, which holds the channel and whether the buyer was a fan): how many and their amounts, with the
 -- post's last such order (last_at, the same on each of its rows). The post events at summed_window() (post_events,

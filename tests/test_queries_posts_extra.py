@@ -242,3 +242,20 @@ def test_a_post_exported_twice_counts_each_clicker_and_buyer_once(minimal_datase
             assert monthly == alone and monthly, end
     finally:
         cur.close()
+
+
+def test_a_post_exported_twice_is_ranked_once_per_row(minimal_dataset: Path) -> None:
+    """post_ranking ranks rows as post_conversion shows them: a post id exported twice (an integrity error the check
+    reports) takes two ranks, both counted in ranked_posts, and a limit through them keeps as many rows as it says."""
+    posts = pq.read_table(minimal_dataset / "posts.parquet")
+    pq.write_table(pa.concat_tables([posts, posts.slice(0, 1)]), minimal_dataset / "posts.parquet")
+    ds = dataset.open_dataset(minimal_dataset)
+    span = metrics.span_period(ds)
+    assert span is not None
+    shown = {}
+    for limit in (1, 2, 3):
+        f = Filters(span, extra=(("rank_by", "impressions"), ("limit", limit)))
+        got = metrics.post_ranking(ds, f)
+        shown[limit] = got["post_id"].tolist()
+        assert got["rank"].tolist() == list(range(1, limit + 1)) and set(got["ranked_posts"]) == {3}
+    assert shown == {1: [100], 2: [100, 100], 3: [100, 100, 101]}
