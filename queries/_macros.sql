@@ -370,14 +370,16 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
     -- two): the events are grouped by post id among the picked ones, not joined to every row.
     click_figures as (
         -- Without a merchant scope the clicks by post and day (post_click_days) of the posts clicked on period_end's
-        -- day or later (clicked_since), when those suffice; otherwise the clicks, on the merchant's products. The
-        -- guards are constants: one branch is planned. Distinct clickers without a merchant scope: the users' first
-        -- clicks on the post (click_facts.first_click, one per post and user) before period_end: a sum of counts, far
-        -- cheaper than count(distinct).
+        -- day or later (clicked_since), when those suffice; otherwise the clicks. The guards are constants: one
+        -- branch is planned. Distinct clickers without a merchant scope: the users' first clicks on the post
+        -- (click_facts.first_click, one per post and user) before period_end: a sum of counts, far cheaper than
+        -- count(distinct). A merchant sees its own products' clicks only, whose first may be on another merchant's
+        -- product: its distinct clickers (scoped_clickers) are counted in the same pass over its clicks.
         select d.post_id,
                cast(sum(d.clicks) as bigint) as clicks,
                cast(sum(d.first_clicks) as bigint) as first_clickers,
-               cast(coalesce(sum(d.clicks) filter (where d.from_fan), 0) as bigint) as fan_clicks
+               cast(coalesce(sum(d.clicks) filter (where d.from_fan), 0) as bigint) as fan_clicks,
+               cast(null as bigint) as scoped_clickers
         from post_click_days d
         where click_days_suffice(period_end, merchant_scope)
           and d.day < period_end
@@ -388,19 +390,20 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
         select c.post_id,
                count(*) as clicks,
                count(*) filter (where c.first_click) as first_clickers,
-               count(*) filter (where c.from_fan) as fan_clicks
+               count(*) filter (where c.from_fan) as fan_clicks,
+               cast(null as bigint) as scoped_clickers
         from click_facts c
-        where not click_days_suffice(period_end, merchant_scope)
+        where merchant_scope is null and not click_days_suffice(period_end, merchant_scope)
           and c.clicked_at < period_end
           and chosen(c.influencer_id, ids)
-          and visible_product(c.product_id, merchant_scope)
           and c.post_id in (select post_id from picked)
         group by c.post_id
-    ),
-    -- Distinct clickers for a merchant, who sees its own products' clicks only (a user's first click on the post may
-    -- be on another merchant's product). Without a scope the filter leaves no row: DuckDB does not fold the parameter.
-    scoped_clickers as (
-        select c.post_id, count(distinct c.user_id) as clickers
+        union all
+        select c.post_id,
+               count(*) as clicks,
+               count(*) filter (where c.first_click) as first_clickers,
+               count(*) filter (where c.from_fan) as fan_clicks,
+               count(distinct c.user_id) as scoped_clickers
         from click_facts c
         where merchant_scope is not null
           and c.clicked_at < period_end
@@ -458,7 +461,7 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
                coalesce(if(k.clicks_summed, k.clicks, null), cf.clicks, 0) as n_clicks,
                coalesce(if(k.clicks_summed, k.first_clicks, null), cf.first_clickers, 0) as n_first_clickers,
                coalesce(if(k.clicks_summed, k.fan_clicks, null), cf.fan_clicks, 0) as n_fan_clicks,
-               coalesce(sc.clickers, 0) as n_scoped_clickers,
+               coalesce(cf.scoped_clickers, 0) as n_scoped_clickers,
                if(k.orders_summed, k.orders, o.orders) as n_orders,
                if(k.orders_summed, k.buyers, o.buyers) as n_buyers,
                if(k.orders_summed, k.gmv, o.gmv) as n_gmv,
@@ -474,7 +477,6 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
                          and orders_suffice(win, merchant_scope) and p.last_at < period_end as orders_summed
               from picked p) k
         left join click_figures cf on cf.post_id = k.post_id
-        left join scoped_clickers sc on sc.post_id = k.post_id
         left join order_figures o on o.post_id = k.post_id
     )
     select k.post_id, k.influencer_id, k.posted_at, k.content_type, k.title, k.category,
