@@ -13,11 +13,52 @@
 --          buyer_rate, aov, gmv_per_1k_reads, rank (1 = first shown), ranked_posts (the posts ranked before the
 --          limit: those matching $search and $post, with a value of $rank_by unless $show is 'all')
 -- The metric is chosen by a CASE over a fixed list, never by building SQL; an unknown $rank_by ranks nothing.
--- Two passes over post_figures: the posts' keys (the post id and the value of $rank_by, the columns that figure
--- needs and no other) to rank and count, then every column of the first $limit only (at the large scale 1.6 M posts
--- ranked, their titles and twenty figures not carried through the sort).
-with keyed as (
+-- For every influencer without a merchant scope (the guard below; constants, so one plan is taken) two passes over
+-- post_figures: the posts' keys (the post id and the value of $rank_by, the columns that figure needs and no other)
+-- are ranked and counted first, then every column is read for the first $limit only (at the large scale 1.6 M posts
+-- ranked, their titles and twenty figures not carried through the sort). Otherwise the second pass alone, over every
+-- post: chosen influencers' posts are few, and a merchant's figures count its products' clicks, which a first pass
+-- would count again.
+with
+-- the first pass: every post's key, when every influencer is shown without a merchant scope
+keyed as (
     select post_id,
+           case $rank_by
+               when 'gmv' then cast(gmv as double)
+               when 'net_gmv' then cast(net_gmv as double)
+               when 'orders' then cast(orders as double)
+               when 'clicks' then cast(clicks as double)
+               when 'impressions' then cast(impressions as double)
+               when 'reads' then cast(reads as double)
+               when 'interactions' then cast(interactions as double)
+               when 'ctr' then cast(ctr as double)
+               when 'cvr' then cast(cvr as double)
+               when 'aov' then cast(aov as double)
+               when 'gmv_per_1k_reads' then cast(gmv_per_1k_reads as double)
+           end as rank_value
+    from post_figures($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants)
+    where len($influencers) = 0 and $viewer_merchants is null
+      and ($post is null or post_id = $post)
+      and ($search = '' or contains(lower(title), lower($search)))
+),
+ranked_keys as (
+    -- Two sort keys, one of them null on every row, so one ORDER BY serves both directions.
+    select post_id,
+           case when $show = 'bottom' then rank_value end as worst_first,
+           case when $show <> 'bottom' then rank_value end as best_first
+    from keyed
+    where $show = 'all' or rank_value is not null
+),
+first_keys as (
+    select post_id
+    from ranked_keys
+    order by worst_first asc nulls last, best_first desc nulls last, post_id
+    limit $limit
+),
+-- the second pass: the first posts' rows after a first pass, else every post's (a post id exported twice, an
+-- integrity error, has two rows with the same figures: both meet its key, and the limit below keeps $limit rows)
+figures as (
+    select *,
            case $rank_by
                when 'gmv' then cast(gmv as double)
                when 'net_gmv' then cast(net_gmv as double)
@@ -34,30 +75,25 @@ with keyed as (
     from post_figures($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants)
     where ($post is null or post_id = $post)
       and ($search = '' or contains(lower(title), lower($search)))
+      and (not (len($influencers) = 0 and $viewer_merchants is null) or post_id in (select post_id from first_keys))
 ),
-ranked as (
-    -- Two sort keys, one of them null on every row, so one ORDER BY serves both directions.
-    select post_id,
+ranked as materialized (
+    select *,
            case when $show = 'bottom' then rank_value end as worst_first,
            case when $show <> 'bottom' then rank_value end as best_first
-    from keyed
+    from figures
     where $show = 'all' or rank_value is not null
 ),
 counted as (
-    select count(*) as ranked_posts from ranked
+    -- the posts ranked: by the first pass when it ran, else by the second
+    select case when len($influencers) = 0 and $viewer_merchants is null then (select count(*) from ranked_keys)
+                else (select count(*) from ranked) end as ranked_posts
 ),
-first_keys as (
+first_rows as (
     select *
     from ranked
     order by worst_first asc nulls last, best_first desc nulls last, post_id
     limit $limit
-),
--- The first posts' rows (a post id exported twice, an integrity error, has two rows with the same figures: both
--- meet its key, and the limit below keeps $limit rows)
-first_rows as (
-    select f.*, k.worst_first, k.best_first
-    from post_figures($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants) f
-    join (select distinct * from first_keys) k on k.post_id = f.post_id
 )
 select f.post_id, f.influencer_id, f.posted_at, f.content_type, f.title, f.category, f.impressions, f.reads,
        f.interactions, f.clicks, f.clickers, f.fan_clicks, f.orders, f.buyers, f.gmv, f.net_gmv, f.refunded_orders,
@@ -67,4 +103,3 @@ select f.post_id, f.influencer_id, f.posted_at, f.content_type, f.title, f.categ
 from first_rows f
 cross join counted c
 order by rank
-limit $limit
