@@ -216,6 +216,25 @@ create or replace macro click_days_suffice(period_end, merchant_scope) as
 create or replace macro orders_suffice(win, merchant_scope) as
     merchant_scope is null and win = summed_window();
 
+-- For the view of every influencer over whole days (everyone_whole_days) at the summed window, per day of
+-- [period_start, period_end) with attributed orders: how many, new_buyers (the users whose first attributed order of
+-- the period is on that day; summed over the days, the period's buyers, as count(distinct user_id) over chosen_orders,
+-- a null user left out), their amounts and refunds, from daily_orders. No rows for any other view or window: callers
+-- read chosen_orders there, in a branch guarded by `not everyone_summed_orders(...)` (constants: one branch planned).
+create or replace macro everyone_summed_orders(period_start, period_end, win, ids, influencer_scope, merchant_scope) as
+    everyone_whole_days(period_start, period_end, ids, influencer_scope, merchant_scope)
+    and orders_suffice(win, merchant_scope);
+create or replace macro everyone_orders_by_day(period_start, period_end, win, ids, influencer_scope,
+                                               merchant_scope) as table
+select d.day, cast(sum(d.orders) as bigint) as orders,
+       cast(coalesce(sum(d.orders) filter (where d.has_user and (d.prev_day is null or d.prev_day < period_start)), 0)
+            as bigint) as new_buyers,
+       sum(d.gmv) as gmv, sum(d.net_gmv) as net_gmv, cast(sum(d.refunded_orders) as bigint) as refunded_orders
+from daily_orders d
+where everyone_summed_orders(period_start, period_end, win, ids, influencer_scope, merchant_scope)
+  and d.day >= period_start and d.day < period_end
+group by d.day;
+
 -- The paid clicks of each campaign (the clicks carrying its id, wherever they are) before period_end that the viewer
 -- may see (a merchant: its own products' only): from the paid clicks by campaign and day (campaign_click_days) when
 -- those suffice (click_days_suffice), otherwise from the clicks. The guards are constants: one branch is planned.

@@ -292,6 +292,30 @@ order by influencer_id, post_id, ordered_at;
 -- counted from the orders.
 create or replace macro summed_window() as interval 7 day;
 
+-- The orders attributed within summed_window() (their latest click, order_last_click, on an existing post's author
+-- and at most that long before) counted by local day and by the local day of the same user's previous such order
+-- (prev_day; null for the user's first, and for the orders without a user, has_user false), with their amounts and
+-- refunds. As daily_clicks the clicks: the buyers of a period of whole days [from, to) are its rows' orders whose
+-- prev_day is null or before from (one per user), so the Overview of every influencer at the screens' window sums
+-- ~17 k rows at the large scale instead of a count(distinct) over 4.5 M attributed orders (~0.35 s a query).
+create or replace table daily_orders as
+with days as (
+    select cast(lc.ordered_at as date) as day, lc.user_id, lc.amount, net_of(lc.status, lc.amount) as net_amount,
+           lc.status = 'refunded' as refunded
+    from order_last_click lc
+    where lc.influencer_id is not null and lc.ordered_at - lc.clicked_at <= summed_window()
+), runs as (
+    select *, lag(day) over (partition by user_id order by day) as prev_day
+    from days
+)
+select cast(day as timestamp) as day, case when user_id is not null then cast(prev_day as timestamp) end as prev_day,
+       user_id is not null as has_user,
+       count(*) as orders, cast(sum(amount) as decimal(18, 2)) as gmv,
+       cast(sum(net_amount) as decimal(18, 2)) as net_gmv, count(*) filter (where refunded) as refunded_orders
+from runs
+group by all
+order by day, prev_day, has_user;
+
 -- The figures of each post id summed over the whole exports: its clicks, first clicks (one per clicker) and clicks from
 -- fans, with its last day of clicks (last_day; from post_click_totals), and the orders attributed within
 -- summed_window() (post_orders): how many, how many are their user's first attributed order of the post (buyers, as

@@ -51,11 +51,16 @@ clicks_by_day as (
     select d.day, d.clicks
     from everyone_clicks_by_day($from, $to, $influencers, $viewer_influencers, $viewer_merchants) d
 ),
+-- every influencer for a viewer who may see them all, at the screens' window: everyone_orders_by_day's prepared days
 order_days as (
     select date_trunc('day', a.ordered_at) as day, count(*) as orders,
            sum(a.amount) as gmv, sum(a.net_amount) as net_gmv
     from chosen_orders($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants) a
+    where not everyone_summed_orders($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants)
     group by 1
+    union all
+    select d.day, d.orders, d.gmv, d.net_gmv
+    from everyone_orders_by_day($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants) d
 )
 select d.day,
        fd.fans_end,

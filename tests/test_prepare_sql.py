@@ -176,6 +176,89 @@ def test_a_bound_that_is_not_a_midnight_or_a_narrower_view_has_no_rows_there() -
         con.close()
 
 
+# ---- daily_orders: the attributed orders of whole days, and the users who placed them --------------------------
+
+# An order of user 1, 2 or none (None), whose latest click is on a post of influencer 1 or of none (not an existing
+# post's), at a lag of none (no click), 0, exactly the summed window (7 days) or a microsecond more, on a day 0..6 plus
+# an instant in it, refunded or not. Repeats make orders of one user at the same instant.
+WEEK_US = 7 * 24 * 3600 * 10**6
+orders_on_days = st.lists(st.tuples(st.sampled_from([1, 2, None]), st.sampled_from([1, None]),
+                                    st.sampled_from([None, 0, WEEK_US, WEEK_US + 1]), st.integers(0, 6),
+                                    st.sampled_from([0, 1, 12 * 3600 * 10**6, 24 * 3600 * 10**6 - 1]), st.booleans()),
+                          max_size=14)
+
+
+def daily_orders_of(rows: list[tuple]) -> duckdb.DuckDBPyConnection:
+    """A connection holding daily_orders as the preparation script makes it, from these orders (order_last_click of
+    just the columns it reads; amounts 1, 2, 3, ... in row order), and the macros that read it."""
+    frame = pd.DataFrame(
+        [(user, influencer, EPOCH + day * DAY + pd.Timedelta(microseconds=us),
+          None if lag is None else EPOCH + day * DAY + pd.Timedelta(microseconds=us - lag),
+          i + 1, "refunded" if refunded else "paid")
+         for i, (user, influencer, lag, day, us, refunded) in enumerate(rows)],
+        columns=["user_id", "influencer_id", "ordered_at", "clicked_at", "amount", "status"]).astype(
+        {"user_id": "Int64", "influencer_id": "Int64", "ordered_at": "datetime64[us]", "clicked_at": "datetime64[us]",
+         "amount": "float64", "status": "object"})
+    con = duckdb.connect()
+    con.register("frame", frame)
+    con.execute("create table order_last_click as select * replace (cast(amount as decimal(18, 2)) as amount) "
+                "from frame")
+    prepare = db._prepare_sql()
+    for statement in con.extract_statements(prepare):
+        if any(f"macro {name}(" in statement.query for name in ("net_of", "summed_window")):
+            con.execute(statement.query)
+    con.execute(db._statement(con, prepare, "daily_orders"))
+    for statement in con.extract_statements((db.QUERY_DIR / f"{db.MACROS}.sql").read_text(encoding="utf-8")):
+        if any(f"macro {name}(" in statement.query
+               for name in ("at_midnight", "whole_days", "everyone_whole_days", "orders_suffice",
+                            "everyone_summed_orders", "everyone_orders_by_day")):
+            con.execute(statement.query)
+    return con
+
+
+@settings(max_examples=200, deadline=None)
+@given(orders_on_days, st.integers(0, 7), st.integers(0, 7))
+def test_the_buyers_of_whole_days_are_the_distinct_users_who_ordered_in_them(rows: list[tuple], first: int,
+                                                                            days: int) -> None:
+    start, end = EPOCH + first * DAY, EPOCH + (first + days) * DAY
+    con = daily_orders_of(rows)
+    try:
+        got = con.execute("select coalesce(sum(orders), 0), coalesce(sum(new_buyers), 0), coalesce(sum(gmv), 0), "
+                          "coalesce(sum(net_gmv), 0), coalesce(sum(refunded_orders), 0) "
+                          "from everyone_orders_by_day($from, $to, interval 7 day, [], null, null)",
+                          {"from": start.to_pydatetime(), "to": end.to_pydatetime()}).fetchone()
+    finally:
+        con.close()
+    inside = [(user, i + 1, refunded) for i, (user, influencer, lag, day, us, refunded) in enumerate(rows)
+              if influencer is not None and lag is not None and lag <= WEEK_US
+              and start <= EPOCH + day * DAY + pd.Timedelta(microseconds=us) < end]
+    assert got == (len(inside), len({user for user, _, _ in inside if user is not None}),
+                   sum(amount for _, amount, _ in inside),
+                   sum(amount for _, amount, refunded in inside if not refunded),
+                   sum(1 for *_, refunded in inside if refunded)), rows
+
+
+def test_orders_of_a_bound_that_is_not_a_midnight_another_window_or_a_narrower_view_have_no_rows_there() -> None:
+    con = daily_orders_of([(1, 1, 0, 0, 1, False), (2, 1, WEEK_US, 1, 0, True)])
+    try:
+        def rows(start: pd.Timestamp, end: pd.Timestamp, window: pd.Timedelta, ids: list[int],
+                 influencers: list[int] | None, merchants: list[int] | None) -> int:
+            return con.execute("select count(*) from everyone_orders_by_day($from, $to, $win, $ids, $inf, $mer)",
+                               {"from": start.to_pydatetime(), "to": end.to_pydatetime(),
+                                "win": window.to_pytimedelta(), "ids": ids, "inf": influencers,
+                                "mer": merchants}).fetchone()[0]
+        week_td = pd.Timedelta(days=7)
+        assert rows(EPOCH, EPOCH + 2 * DAY, week_td, [], None, None) == 2
+        assert rows(EPOCH + pd.Timedelta(hours=1), EPOCH + 2 * DAY, week_td, [], None, None) == 0
+        assert rows(EPOCH, EPOCH + 2 * DAY - pd.Timedelta(microseconds=1), week_td, [], None, None) == 0
+        assert rows(EPOCH, EPOCH + 2 * DAY, pd.Timedelta(days=1), [], None, None) == 0
+        assert rows(EPOCH, EPOCH + 2 * DAY, week_td, [1], None, None) == 0
+        assert rows(EPOCH, EPOCH + 2 * DAY, week_td, [], [1], None) == 0
+        assert rows(EPOCH, EPOCH + 2 * DAY, week_td, [], None, [1]) == 0
+    finally:
+        con.close()
+
+
 # ---- order_last_click: the click an order starts from, ties at one instant ---------------------------------------
 
 # A click of one user on one product at second 0 or 2, of post 1, 2 or none, campaign none, 1 or 2, channel a, b or
