@@ -518,6 +518,29 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
            coalesce(k.n_gmv, 0) / nullif(k.reads, 0) * 1000 as gmv_per_1k_reads
     from counted k;
 
+-- The post figures a ranking shows (post_ranking): those of one post (`post`; null = any) whose title holds `search`
+-- ('' = any; a plain substring, case ignored), with rank_value, the value of the metric `rank_by` as a double. The
+-- metric is chosen by a CASE over a fixed list, never by building SQL; an unknown one ranks nothing (null).
+create or replace macro ranked_post_figures(period_start, period_end, win, ids, influencer_scope, merchant_scope,
+                                            rank_by, search, post) as table
+    select *,
+           case rank_by
+               when 'gmv' then cast(gmv as double)
+               when 'net_gmv' then cast(net_gmv as double)
+               when 'orders' then cast(orders as double)
+               when 'clicks' then cast(clicks as double)
+               when 'impressions' then cast(impressions as double)
+               when 'reads' then cast(reads as double)
+               when 'interactions' then cast(interactions as double)
+               when 'ctr' then cast(ctr as double)
+               when 'cvr' then cast(cvr as double)
+               when 'aov' then cast(aov as double)
+               when 'gmv_per_1k_reads' then cast(gmv_per_1k_reads as double)
+           end as rank_value
+    from post_figures(period_start, period_end, win, ids, influencer_scope, merchant_scope)
+    where (post is null or post_id = post)
+      and (search = '' or contains(lower(title), lower(search)));
+
 -- The clicks and attributed orders of the posts posted in [period_start, period_end) up to period_end: the click →
 -- order step of the funnel, to be split by channel and fan status (post_channels, posts_channel_split), by the post's
 -- content type (content_type_summary) or by its influencer (benchmark_figures), which sum is_click, is_order, amount

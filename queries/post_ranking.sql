@@ -12,34 +12,20 @@
 --          clicks, clickers, fan_clicks, orders, buyers, gmv, net_gmv, refunded_orders, ctr, read_rate, cvr,
 --          buyer_rate, aov, gmv_per_1k_reads, rank (1 = first shown), ranked_posts (the posts ranked before the
 --          limit: those matching $search and $post, with a value of $rank_by unless $show is 'all')
--- The metric is chosen by a CASE over a fixed list, never by building SQL; an unknown $rank_by ranks nothing.
--- For every influencer without a merchant scope (the guard below; constants, so one plan is taken) two passes over
--- post_figures: the posts' keys (the post id and the value of $rank_by, the columns that figure needs and no other)
--- are ranked and counted first, then every column is read for the first $limit only (at the large scale 1.6 M posts
--- ranked, their titles and twenty figures not carried through the sort). Otherwise the second pass alone, over every
--- post: chosen influencers' posts are few, and a merchant's figures count its products' clicks, which a first pass
--- would count again.
+-- The metric is chosen by a CASE over a fixed list (ranked_post_figures), never by building SQL; an unknown $rank_by
+-- ranks nothing. For every influencer without a merchant scope (the guard below; constants, so one plan is taken) two
+-- passes over post_figures: the posts' keys (the post id and the value of $rank_by, the columns that figure needs and
+-- no other) are ranked and counted first, then every column is read for the first $limit only (at the large scale
+-- 1.6 M posts ranked, their titles and twenty figures not carried through the sort). Otherwise the second pass alone,
+-- over every post: chosen influencers' posts are few, and a merchant's figures count its products' clicks, which a
+-- first pass would count again.
 with
 -- the first pass: every post's key, when every influencer is shown without a merchant scope
 keyed as (
-    select post_id,
-           case $rank_by
-               when 'gmv' then cast(gmv as double)
-               when 'net_gmv' then cast(net_gmv as double)
-               when 'orders' then cast(orders as double)
-               when 'clicks' then cast(clicks as double)
-               when 'impressions' then cast(impressions as double)
-               when 'reads' then cast(reads as double)
-               when 'interactions' then cast(interactions as double)
-               when 'ctr' then cast(ctr as double)
-               when 'cvr' then cast(cvr as double)
-               when 'aov' then cast(aov as double)
-               when 'gmv_per_1k_reads' then cast(gmv_per_1k_reads as double)
-           end as rank_value
-    from post_figures($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants)
+    select post_id, rank_value
+    from ranked_post_figures($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants, $rank_by,
+                             $search, $post)
     where len($influencers) = 0 and $viewer_merchants is null
-      and ($post is null or post_id = $post)
-      and ($search = '' or contains(lower(title), lower($search)))
 ),
 ranked_keys as (
     -- Two sort keys, one of them null on every row, so one ORDER BY serves both directions.
@@ -58,24 +44,10 @@ first_keys as (
 -- the second pass: the first posts' rows after a first pass, else every post's (a post id exported twice, an
 -- integrity error, has two rows with the same figures: both meet its key, and the limit below keeps $limit rows)
 figures as (
-    select *,
-           case $rank_by
-               when 'gmv' then cast(gmv as double)
-               when 'net_gmv' then cast(net_gmv as double)
-               when 'orders' then cast(orders as double)
-               when 'clicks' then cast(clicks as double)
-               when 'impressions' then cast(impressions as double)
-               when 'reads' then cast(reads as double)
-               when 'interactions' then cast(interactions as double)
-               when 'ctr' then cast(ctr as double)
-               when 'cvr' then cast(cvr as double)
-               when 'aov' then cast(aov as double)
-               when 'gmv_per_1k_reads' then cast(gmv_per_1k_reads as double)
-           end as rank_value
-    from post_figures($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants)
-    where ($post is null or post_id = $post)
-      and ($search = '' or contains(lower(title), lower($search)))
-      and (not (len($influencers) = 0 and $viewer_merchants is null) or post_id in (select post_id from first_keys))
+    select *
+    from ranked_post_figures($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants, $rank_by,
+                             $search, $post)
+    where not (len($influencers) = 0 and $viewer_merchants is null) or post_id in (select post_id from first_keys)
 ),
 ranked as materialized (
     select *,
