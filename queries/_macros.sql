@@ -487,13 +487,13 @@ create or replace macro post_figures(period_start, period_end, win, ids, influen
                if(k.orders_summed, k.net_gmv, o.net_gmv) as n_net_gmv,
                if(k.orders_summed, k.refunded_orders, o.refunded_orders) as n_refunded_orders
         -- The sums that hold up to period_end: whether the clicks do (clicks_summed), whether the orders do
-        -- (orders_summed); none for a merchant, nor when the sums' author is not a chosen influencer.
+        -- (orders_summed); none for a merchant (the two guards say so), nor when the sums' author is not a chosen
+        -- influencer.
         from (select p.*,
-                     merchant_scope is null and chosen(p.summed_influencer_id, ids)
-                         and click_days_suffice(period_end, merchant_scope) and p.last_day < period_end
-                         as clicks_summed,
-                     merchant_scope is null and chosen(p.summed_influencer_id, ids)
-                         and orders_suffice(win, merchant_scope) and p.last_at < period_end as orders_summed
+                     click_days_suffice(period_end, merchant_scope) and chosen(p.summed_influencer_id, ids)
+                         and p.last_day < period_end as clicks_summed,
+                     orders_suffice(win, merchant_scope) and chosen(p.summed_influencer_id, ids)
+                         and p.last_at < period_end as orders_summed
               from picked p) k
         left join click_figures cf on cf.post_id = k.post_id
         left join order_figures o on o.post_id = k.post_id
@@ -597,6 +597,7 @@ create or replace macro post_events(period_start, period_end, win, ids, influenc
     where period_post(t.posted_at, t.influencer_id, period_start, period_end, ids, influencer_scope)
       and chosen(t.event_influencer_id, ids)
       and t.last_at < period_end
+      -- a click row has no orders, an order row no clicks; the first term (both kinds) lets the filter fold away
       and (click_days_suffice(period_end, merchant_scope) and orders_suffice(win, merchant_scope)
            or click_days_suffice(period_end, merchant_scope) and t.orders = 0
            or orders_suffice(win, merchant_scope) and t.clicks = 0)
