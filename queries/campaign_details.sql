@@ -18,13 +18,9 @@ with picked as (
       and ($viewer_merchants is null or list_contains($viewer_merchants, cp.buyer_merchant_id))
 ),
 paid_orders as (
-    select a.campaign_id, sum(a.net_amount) as net_gmv,
-           -- an exact sum (as influencer_compare's): a sum of doubles rounded to cents depends on the rows' order
-           sum(cast(a.net_amount * pr.commission_rate as decimal(38, 8))) as commission
-    from attributed_orders($window) a
-    join picked k using (campaign_id)
-    left join products pr on pr.product_id = a.product_id
-    where a.ordered_at < $to and visible_product(a.product_id, $viewer_merchants)
+    -- each order once per row of its campaign (as a join of the orders to the picked campaigns)
+    select o.campaign_id, sum(o.net_gmv) as net_gmv, sum(o.commission) as commission
+    from campaign_orders($to, $window, $viewer_merchants) o join picked k using (campaign_id)
     group by 1
 )
 select k.campaign_id, i.name as influencer_name, p.title as post_title, k.buyer_merchant_id, m.name as buyer_name,

@@ -18,53 +18,49 @@
 -- mean, min and max over the weeks (so the last hour's baseline_cumulative_orders_mean is baseline_orders).
 -- Without a baseline week, baseline_weeks is 0 and the baseline columns are null.
 -- A merchant viewer counts clicks and orders of its own products only (as campaign_roi does).
-with the_campaign as (
-    select cp.campaign_id, cp.influencer_id, cp.start_at, cp.end_at,
-           least(cp.end_at + $window, $to) as span_end,
-           cast(greatest(1, ceil(epoch(least(cp.end_at + $window, $to) - cp.start_at) / 604800)) as integer)
-               * 7 as shift_days
+with picked as (
+    select cp.campaign_id
     from campaigns cp
     where cp.campaign_id = $campaign
       and cp.start_at < $to
       and visible_influencer(cp.influencer_id, $viewer_influencers)
       and ($viewer_merchants is null or list_contains($viewer_merchants, cp.buyer_merchant_id))
 ),
+-- Every span (lift_spans, _prepare.sql): k = 0 is the campaign's own, k > 0 a baseline week; events are moved forward
+-- by the shift. The baseline starts at the dataset's first click the viewer may see: the first of click_extremes'
+-- (_prepare.sql: each influencer's and product's first click, ~1 M rows at the large scale), not a read of every click.
+spans as (
+    select s.*
+    from lift_spans($window, $to, (select min(x.first_at) from click_extremes x
+                                   where visible_product(x.product_id, $viewer_merchants))) s
+    semi join picked k on k.campaign_id = s.campaign_id
+),
+the_campaign as (
+    select campaign_id, influencer_id, start_at, end_at, span_end from spans where k = 0
+),
+weeks as (
+    select k, shift from spans where k > 0
+),
 hours as (
     select cast(h as timestamp) as hour_start
     from the_campaign tc,
          generate_series(date_trunc('hour', tc.start_at), tc.span_end - interval 1 microsecond, interval 1 hour) g(h)
 ),
-weeks as (
-    select w.k, to_days(w.k * tc.shift_days) as shift
-    from the_campaign tc, range(1, 5) w(k)
-    -- the dataset's first click the viewer may see: the first of click_extremes' (_prepare.sql: each influencer's and
-    -- product's first click, ~1 M rows at the large scale), not a read of every click
-    where tc.start_at - to_days(w.k * tc.shift_days) >= (select min(x.first_at) from click_extremes x
-                                                         where visible_product(x.product_id, $viewer_merchants))
-),
--- Every span: k = 0 is the campaign's own, k > 0 a baseline week; events are moved forward by the shift.
-spans as (
-    select 0 as k, interval 0 day as shift from the_campaign
-    union all
-    select k, shift from weeks
-),
 click_hours as (
     select s.k, date_trunc('hour', c.clicked_at + s.shift) as hour_start, count(*) as clicks,
-           count(*) filter (where s.k = 0 and c.campaign_id = tc.campaign_id) as paid_clicks
-    from the_campaign tc
-    cross join spans s
-    join click_facts c on c.influencer_id = tc.influencer_id
-                      and c.clicked_at >= tc.start_at - s.shift and c.clicked_at < tc.span_end - s.shift
+           count(*) filter (where s.k = 0 and c.campaign_id = s.campaign_id) as paid_clicks
+    from spans s
+    join click_facts c on c.influencer_id = s.influencer_id and c.clicked_at >= s.b_start and c.clicked_at < s.b_end
                       and visible_product(c.product_id, $viewer_merchants)
     group by 1, 2
 ),
 order_hours as (
     select s.k, date_trunc('hour', a.ordered_at + s.shift) as hour_start, count(*) as orders
-    from the_campaign tc
-    cross join spans s
-    join attributed_orders($window) a on a.influencer_id = tc.influencer_id
-                                     and a.ordered_at >= tc.start_at - s.shift and a.ordered_at < tc.span_end - s.shift
-                                     and visible_product(a.product_id, $viewer_merchants)
+    from spans s
+    -- on the prepared column: the join reads the campaign's influencer's row groups only
+    join post_attributed_orders($window) a on a.influencer_id = s.influencer_id
+                                          and a.ordered_at >= s.b_start and a.ordered_at < s.b_end
+                                          and visible_product(a.product_id, $viewer_merchants)
     group by 1, 2
 ),
 baseline_grid as (

@@ -24,13 +24,6 @@ with picked as (
       and visible_influencer(cp.influencer_id, $viewer_influencers)
       and ($viewer_merchants is null or list_contains($viewer_merchants, cp.buyer_merchant_id))
 ),
-attributed as (
-    -- the baseline counts the orders on the picked campaigns' influencers only (chosen ones): read only theirs, and
-    -- only the columns counted (the CTE is materialised: 4.5 M orders at the large scale)
-    select order_id, influencer_id, ordered_at, amount
-    from attributed_orders($window, ids := $influencers)
-    where influencer_id is not null and visible_product(product_id, $viewer_merchants)
-),
 paid_clicks as (
     select * from campaign_paid_clicks($to, $viewer_merchants)
 ),
@@ -41,25 +34,30 @@ paid_orders as (
     group by 1
 ),
 spans as (
-    select k.campaign_id, k.influencer_id, k.start_at as span_start,
-           least(k.end_at + $window, $to) as span_end,
-           cast(greatest(1, ceil(epoch(least(k.end_at + $window, $to) - k.start_at) / 604800)) as integer)
-               * 7 as shift_days
-    from picked k
+    -- the picked campaigns' spans whose orders are counted here (the others': campaign_span_orders)
+    select s.*
+    from lift_spans($window, $to, (select min(x.first_at) from click_extremes x
+                                   where visible_product(x.product_id, $viewer_merchants))) s
+    semi join picked k on k.campaign_id = s.campaign_id
+    where not span_orders_suffice(s.end_at, $window, $to, $viewer_merchants)
 ),
-baseline_spans as (
-    select s.campaign_id, s.influencer_id, w.k,
-           s.span_start - to_days(w.k * s.shift_days) as b_start,
-           s.span_end - to_days(w.k * s.shift_days) as b_end
-    from spans s, range(1, 5) w(k)
-    where s.span_start - to_days(w.k * s.shift_days) >= (select min(x.first_at) from click_extremes x
-                                                         where visible_product(x.product_id, $viewer_merchants))
+attributed as (
+    -- only the columns counted, of the chosen influencers' orders (a filter on the prepared column)
+    select order_id, influencer_id, ordered_at, amount
+    from post_attributed_orders($window, ids := $influencers)
+    where visible_product(product_id, $viewer_merchants)
 ),
-baseline_counts as (
-    select b.campaign_id, b.k, count(a.order_id) as orders, coalesce(sum(a.amount), 0) as gmv
-    from baseline_spans b
-    left join attributed a on a.influencer_id = b.influencer_id
-                          and a.ordered_at >= b.b_start and a.ordered_at < b.b_end
+span_counts as (
+    -- each campaign's orders in its own span (k = 0) and its baseline's (k = 1..4)
+    select l.campaign_id, l.k, l.orders, l.gmv
+    from campaign_span_orders l
+    join picked k using (campaign_id)
+    where span_orders_suffice(k.end_at, $window, $to, $viewer_merchants)
+    union all
+    select s.campaign_id, s.k, count(a.order_id) as orders, coalesce(sum(a.amount), 0) as gmv
+    from spans s
+    left join attributed a on a.influencer_id = s.influencer_id
+                          and a.ordered_at >= s.b_start and a.ordered_at < s.b_end
     group by 1, 2
 ),
 baseline as (
@@ -69,14 +67,12 @@ baseline as (
            coalesce((count(*) * sum(orders * orders) - sum(orders) * sum(orders))
                     / nullif(count(*) * (count(*) - 1), 0), 0) as var_orders,
            avg(gmv) as gmv
-    from baseline_counts group by 1
+    from span_counts
+    where k > 0
+    group by 1
 ),
 observed as (
-    select s.campaign_id, count(a.order_id) as orders, coalesce(sum(a.amount), 0) as gmv
-    from spans s
-    left join attributed a on a.influencer_id = s.influencer_id
-                          and a.ordered_at >= s.span_start and a.ordered_at < s.span_end
-    group by 1
+    select campaign_id, orders, gmv from span_counts where k = 0
 ),
 lift as (
     select o.campaign_id, b.weeks, o.orders as observed_orders, b.orders as baseline_orders,

@@ -3,6 +3,8 @@ one span holds t, whatever the follows look like: overlapping, touching, nested,
 
 from __future__ import annotations
 
+import math
+
 import duckdb
 import pandas as pd
 from hypothesis import given, settings
@@ -470,3 +472,51 @@ def test_the_summed_window_is_the_window_the_screens_open_with() -> None:
     finally:
         con.close()
     assert window == metrics.DEFAULT_WINDOW == ui.WINDOWS[ui.DEFAULT_WINDOW]
+
+
+# ---- lift_spans: a campaign's own span and its baseline weeks ------------------------------------------------------
+
+HOUR = pd.Timedelta(hours=1)
+WEEK = pd.Timedelta(days=7)
+# A campaign: its start (hours after EPOCH, which may be before the first click) and length in hours; with a window
+# (hours), a period end (hours after the start: may cut the span) and the first click (hours after EPOCH).
+lift_campaigns = st.lists(st.tuples(st.integers(0, 24 * 90), st.integers(0, 24 * 30)), min_size=1, max_size=5)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lift_campaigns, st.sampled_from([1, 24 * 7, 24 * 30]), st.none() | st.integers(1, 24 * 60),
+       st.integers(0, 24 * 60))
+def test_lift_spans_are_the_own_span_and_the_weeks_before_it_from_the_first_click(
+        campaigns: list[tuple[int, int]], window: int, cut: int | None, first: int) -> None:
+    """campaign_roi's and campaign_hourly's spans (METRICS.md, Incrementality), against the rule spelled out: the
+    campaign's own span always, cut at the period end (none: not cut, as campaign_span_orders has them); k = 1..4 moved
+    back k times its length rounded up to whole weeks, those starting at or after the first click."""
+    frame = pd.DataFrame([(i + 1, EPOCH + start * HOUR, EPOCH + (start + length) * HOUR)
+                          for i, (start, length) in enumerate(campaigns)],
+                         columns=["campaign_id", "start_at", "end_at"]).astype(
+        {"start_at": "datetime64[us]", "end_at": "datetime64[us]"})
+    frame["influencer_id"] = 1
+    last_start = frame["start_at"].max()
+    period_end = pd.Timestamp.max.floor("D") if cut is None else last_start + cut * HOUR
+    first_click = EPOCH + first * HOUR
+    con = duckdb.connect()
+    try:
+        con.register("campaigns", frame)
+        for statement in con.extract_statements(db._prepare_sql()):
+            if "macro lift_spans(" in statement.query:
+                con.execute(statement.query)
+        params = {"win": (window * HOUR).to_pytimedelta(), "first": first_click.to_pydatetime()}
+        if cut is not None:
+            params["end"] = period_end.to_pydatetime()
+        end = "timestamp 'infinity'" if cut is None else "$end"
+        got = con.execute(f"select campaign_id, k, b_start, b_end from lift_spans($win, {end}, $first) order by 1, 2",
+                          params).fetchall()
+    finally:
+        con.close()
+    expected = []
+    for row in frame.itertuples():
+        span_end = min(row.end_at + window * HOUR, period_end)
+        shift = WEEK * max(1, math.ceil((span_end - row.start_at) / WEEK))
+        expected += [(row.campaign_id, k, row.start_at - k * shift, span_end - k * shift) for k in range(5)
+                     if k == 0 or row.start_at - k * shift >= first_click]
+    assert [(c, k, pd.Timestamp(a), pd.Timestamp(b)) for c, k, a, b in got] == expected, (campaigns, window, cut)

@@ -35,11 +35,12 @@ VIEWS = [(MAIN, EVERYONE), (MAIN, Viewer(merchants=(1, 2))), (OTHER, EVERYONE), 
 PREPARED = ["influencer_posts", "fan_follows", "fan_spans", "click_facts", "click_extremes", "daily_clicks",
             "post_click_days", "post_click_totals", "merchant_click_days", "merchant_clicker_days",
             "campaign_click_days", "order_last_click", "post_orders", "daily_orders", "post_sums", "post_cards",
-            "post_order_totals", "post_event_totals", "campaign_order_sums", "merchant_order_days", "fan_interests",
-            "campaign_follows", "buyer_spans", "buyer_order_spans", "click_runs", "engaged_days", "engaged_months",
-            "everyone_fan_hours", "active_spans", "dormant_days", "busy_minutes", "burst_follows", "follow_days",
-            "everyone_follow_days", "listed_follow_days", "follow_months", "follow_days_by_day", "follow_extremes",
-            "repeat_follows", "profile_days", "everyone_profile_days", "final_follow_counts", "final_profiles"]
+            "post_order_totals", "post_event_totals", "campaign_order_sums", "campaign_span_orders",
+            "merchant_order_days", "fan_interests", "campaign_follows", "buyer_spans", "buyer_order_spans",
+            "click_runs", "engaged_days", "engaged_months", "everyone_fan_hours", "active_spans", "dormant_days",
+            "busy_minutes", "burst_follows", "follow_days", "everyone_follow_days", "listed_follow_days",
+            "follow_months", "follow_days_by_day", "follow_extremes", "repeat_follows", "profile_days",
+            "everyone_profile_days", "final_follow_counts", "final_profiles"]
 
 
 @pytest.fixture
