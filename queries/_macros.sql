@@ -311,10 +311,8 @@ group by f.campaign_id;
 -- influencers that the viewer may see.
 create or replace macro chosen_orders(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table
 select a.*
-from attributed_orders(win, ids := ids) a
+from post_attributed_orders(win, ids := ids) a
 where a.ordered_at >= period_start and a.ordered_at < period_end
-  and a.influencer_id is not null
-  and chosen(a.influencer_id, ids)
   and visible_influencer(a.influencer_id, influencer_scope)
   and visible_product(a.product_id, merchant_scope);
 

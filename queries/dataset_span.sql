@@ -24,7 +24,7 @@ with activity as (
       and visible_product(o.product_id, $viewer_merchants)
     union all
     select min(a.ordered_at), max(a.ordered_at)
-    from attributed_orders(interval 30 day) a
+    from post_attributed_orders(interval 30 day) a
     where $viewer_influencers is not null
       and visible_influencer(a.influencer_id, $viewer_influencers)
       and visible_product(a.product_id, $viewer_merchants)
