@@ -168,20 +168,37 @@ select distinct c.influencer_id, c.user_id
 from chosen_clicks(period_start, period_end, ids, influencer_scope, merchant_scope) c
 where merchant_scope is not null;
 
+-- Whether a period ending at period_end sees every fan's clicks, orders and follows settled (fans_settled,
+-- _prepare.sql): its engaged and buying fans are then sums of settled_fan_days. Not a constant, but a guard on a scalar
+-- subquery of one row: the branch it rules out reads nothing (DuckDB runs the subquery first).
+create or replace macro fans_settled_by(period_end) as
+    coalesce(period_end >= (select s.settled_at from fans_settled s), false);
+
 -- The engaged fans of [period_start, period_end) per chosen influencer the viewer may see: the users who clicked its
 -- posts in the period (chosen_clickers) and are its fans at period_end (is_fan_at over any follow), each once.
--- Without a merchant scope, over bounds at midnight (those of every period of the screens), sums of engaged_days
+-- Without a merchant scope, over bounds at midnight (those of every period of the screens), sums of settled_fan_days
+-- when the period end sees the fans settled (fans_settled_by: every sidebar preset's end), else of engaged_days
 -- (_prepare.sql); otherwise the clickers semi-joined to the follows (a merchant sees only its products' clicks, which
--- the sums do not tell apart). The guards are constants: one branch is planned. No row for an influencer without one.
+-- the sums do not tell apart). The guards but fans_settled_by are constants: their other branches are not planned. No
+-- row for an influencer without one.
 -- A row of engaged_days counts for [period_start, period_end) when its day is the user's first in the period
 -- (prev_day null or before it) and period_end is in its range (first_end after day: day is before period_end).
 create or replace macro engaged_in(prev_day, day, first_end, last_end, period_start, period_end) as
     (prev_day is null or prev_day < period_start) and day >= period_start
     and first_end <= period_end and (last_end is null or last_end >= period_end);
 create or replace macro engaged_fans(period_start, period_end, ids, influencer_scope, merchant_scope) as table
+select e.influencer_id, cast(sum(e.engaged) as bigint) as engaged_fans
+from settled_fan_days e
+where merchant_scope is null and whole_days(period_start, period_end) and fans_settled_by(period_end)
+  and e.day >= period_start
+  and chosen(e.influencer_id, ids)
+  and visible_influencer(e.influencer_id, influencer_scope)
+group by e.influencer_id
+having sum(e.engaged) > 0
+union all
 select e.influencer_id, cast(sum(e.fans) as bigint) as engaged_fans
 from engaged_days e
-where merchant_scope is null and whole_days(period_start, period_end)
+where merchant_scope is null and whole_days(period_start, period_end) and not fans_settled_by(period_end)
   and engaged_in(e.prev_day, e.day, e.first_end, e.last_end, period_start, period_end)
   and chosen(e.influencer_id, ids)
   and visible_influencer(e.influencer_id, influencer_scope)

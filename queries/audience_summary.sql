@@ -16,16 +16,27 @@ with picked as (
 -- with an order (buyer_spans, _prepare.sql: one holds $to exactly when a follow of the pair does); its clickers so
 -- counted are engaged_fans (_macros.sql). At the summed window without a merchant scope (orders_suffice) each pair's
 -- first order of the period with the span holding $to, from buyer_order_spans (_prepare.sql): a filter, no distinct
--- and no join. The guards are constants: one branch is planned.
+-- and no join; over whole days that end when the fans are settled (fans_settled_by: every sidebar preset's end) the
+-- sums of settled_fan_days from $from on. The guards but fans_settled_by are constants: one branch is planned.
 buyers as (
     select distinct a.influencer_id, a.user_id
     from chosen_orders($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants) a
     where not orders_suffice($window, $viewer_merchants)
 ),
 buying_fans as (
+    select o.influencer_id, cast(sum(o.buyers) as bigint) as buying_fans
+    from settled_fan_days o
+    where orders_suffice($window, $viewer_merchants) and whole_days($from, $to) and fans_settled_by($to)
+      and o.day >= $from
+      and chosen(o.influencer_id, $influencers)
+      and visible_influencer(o.influencer_id, $viewer_influencers)
+    group by o.influencer_id
+    having sum(o.buyers) > 0
+    union all
     select o.influencer_id, count(*) as buying_fans
     from buyer_order_spans o
     where orders_suffice($window, $viewer_merchants)
+      and not (whole_days($from, $to) and fans_settled_by($to))
       and o.ordered_at >= $from and o.ordered_at < $to
       and (o.prev_at is null or o.prev_at < $from)
       and is_fan_at(o.followed_at, o.unfollowed_at, $to)

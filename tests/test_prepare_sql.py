@@ -7,7 +7,7 @@ import math
 
 import duckdb
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from advisor import db
@@ -355,12 +355,16 @@ def engaged_of(follow_rows: list[tuple], click_rows: list[tuple]) -> duckdb.Duck
     for statement in con.extract_statements(prepare):
         if "macro is_fan_at" in statement.query or "macro ceil_day" in statement.query:
             con.execute(statement.query)
-    for table in ("fan_follows", "fan_spans", "click_facts", "click_runs", "engaged_days"):
+    # no orders: settled_fan_days holds the clicks' steps only
+    con.execute("create table buyer_order_spans (influencer_id bigint, ordered_at timestamp, prev_at timestamp, "
+                "followed_at timestamp, unfollowed_at timestamp)")
+    for table in ("fan_follows", "fan_spans", "click_facts", "click_runs", "engaged_days", "settled_fan_days",
+                  "fans_settled"):
         con.execute(db._statement(con, prepare, table))
     for statement in con.extract_statements((db.QUERY_DIR / f"{db.MACROS}.sql").read_text(encoding="utf-8")):
         if any(f"macro {name}(" in statement.query
                for name in ("visible_influencer", "visible_product", "chosen", "chosen_clicks", "chosen_clickers",
-                            "at_midnight", "whole_days", "engaged_in", "engaged_fans")):
+                            "at_midnight", "whole_days", "engaged_in", "fans_settled_by", "engaged_fans")):
             con.execute(statement.query)
     return con
 
@@ -520,3 +524,77 @@ def test_lift_spans_are_the_own_span_and_the_weeks_before_it_from_the_first_clic
         expected += [(row.campaign_id, k, row.start_at - k * shift, span_end - k * shift) for k in range(5)
                      if k == 0 or row.start_at - k * shift >= first_click]
     assert [(c, k, pd.Timestamp(a), pd.Timestamp(b)) for c, k, a, b in got] == expected, (campaigns, window, cut)
+
+
+# ---- settled_fan_days: the engaged and buying fans of a period that ends once the fans are settled ----------------
+
+# engaged_days rows of one of two influencers: day, days back to the previous click day (None: the first), days from
+# the day to the range's first end (>= 1), the range's length in days (None: open), fans.
+engaged_rows = st.lists(st.tuples(st.integers(1, 2), st.integers(0, 8), st.none() | st.integers(1, 4),
+                                  st.integers(1, 3), st.none() | st.integers(0, 3), st.integers(1, 3)), max_size=10)
+# buyer_order_spans rows: the order (day, microseconds into it: 0 is a midnight), hours back to the previous order
+# (None: the first), the follow (hours before the order; negative: after it) and the unfollow (hours after the
+# follow; None: open).
+buyer_rows = st.lists(st.tuples(st.integers(1, 2), st.integers(0, 8), st.sampled_from([0, 1, 3600 * 10**6]),
+                                st.none() | st.integers(1, 60), st.integers(-30, 60), st.none() | st.integers(1, 90)),
+                      max_size=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(engaged_rows, buyer_rows, st.integers(0, 10), st.integers(0, 2))
+# the last event an order at a midnight (not yet before that end), or a follow after the last order
+@example([], [(1, 3, 0, None, 5, None)], 0, 0)
+@example([], [(1, 3, 1, None, -30, None)], 0, 0)
+def test_settled_fans_are_the_engaged_and_buying_fans_of_any_later_end(engaged: list[tuple], bought: list[tuple],
+                                                                       first: int, later: int) -> None:
+    """From the first midnight at or after fans_settled on, the sums of settled_fan_days from a period's first day
+    are its engaged fans as engaged_fans counts engaged_days' rows (engaged_in) and its buying fans as
+    audience_summary counts buyer_order_spans' (an order of the period, the pair's first there, the span holding the
+    end)."""
+    day = lambda n: (EPOCH + n * DAY).date()  # noqa: E731
+    e_frame = pd.DataFrame(
+        [(i, None if back is None else day(d - back), day(d), day(d + to_first),
+          None if length is None else day(d + to_first + length), fans)
+         for i, d, back, to_first, length, fans in engaged],
+        columns=["influencer_id", "prev_day", "day", "first_end", "last_end", "fans"]).astype(
+        {"prev_day": "datetime64[s]", "day": "datetime64[s]", "first_end": "datetime64[s]",
+         "last_end": "datetime64[s]"})
+    b_frame = pd.DataFrame(
+        [(i, EPOCH + d * DAY + pd.Timedelta(microseconds=us),
+          None if back is None else EPOCH + d * DAY + pd.Timedelta(microseconds=us) - back * HOUR,
+          EPOCH + d * DAY - follow * HOUR, None if length is None else EPOCH + d * DAY - follow * HOUR + length * HOUR)
+         for i, d, us, back, follow, length in bought],
+        columns=["influencer_id", "ordered_at", "prev_at", "followed_at", "unfollowed_at"]).astype(
+        {"ordered_at": "datetime64[us]", "prev_at": "datetime64[us]", "followed_at": "datetime64[us]",
+         "unfollowed_at": "datetime64[us]"})
+    con = duckdb.connect()
+    try:
+        con.register("e_frame", e_frame)
+        con.register("b_frame", b_frame)
+        con.execute("create table engaged_days as select influencer_id, cast(prev_day as date) as prev_day, "
+                    "cast(day as date) as day, cast(first_end as date) as first_end, "
+                    "cast(last_end as date) as last_end, fans from e_frame")
+        con.execute("create table buyer_order_spans as select * from b_frame")
+        prepare = db._prepare_sql()
+        for table in ("settled_fan_days", "fans_settled"):
+            con.execute(db._statement(con, prepare, table))
+        [(settled,)] = con.execute("select settled_at from fans_settled").fetchall()
+        rows = con.execute("select influencer_id, day, engaged, buyers from settled_fan_days").fetchall()
+    finally:
+        con.close()
+    if settled is None:
+        assert engaged == [] and bought == [] and rows == []
+        return
+    start = EPOCH + first * DAY
+    end = pd.Timestamp(settled).ceil("D") + later * DAY
+    for influencer in (1, 2):
+        got = (sum(n for i, d, n, _ in rows if i == influencer and pd.Timestamp(d) >= start),
+               sum(n for i, d, _, n in rows if i == influencer and pd.Timestamp(d) >= start))
+        e = e_frame[e_frame["influencer_id"] == influencer]
+        b = b_frame[b_frame["influencer_id"] == influencer]
+        expected = (
+            int(e[(e["prev_day"].isna() | (e["prev_day"] < start)) & (e["day"] >= start) & (e["first_end"] <= end)
+                  & (e["last_end"].isna() | (e["last_end"] >= end))]["fans"].sum()),
+            int(((b["ordered_at"] >= start) & (b["ordered_at"] < end) & (b["prev_at"].isna() | (b["prev_at"] < start))
+                 & (b["followed_at"] <= end) & (b["unfollowed_at"].isna() | (b["unfollowed_at"] > end))).sum()))
+        assert got == expected, (influencer, settled, start, end)

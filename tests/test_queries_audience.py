@@ -38,7 +38,13 @@ D = dt.date
 PERIODS: dict[str, Period] = {**{name: Period(*days) for name, days in E.PERIODS.items()},
                               # the last day is Dec 31 (ages as of 2025) / Jan 1 (ages as of 2026)
                               "dec31": Period(D(2025, 12, 1), D(2025, 12, 31)),
-                              "jan1": Period(D(2025, 12, 1), D(2026, 1, 1))}
+                              "jan1": Period(D(2025, 12, 1), D(2026, 1, 1)),
+                              # around the moment the edge dataset's fans are settled (fans_settled, _prepare.sql: the
+                              # end of "all"): before it, and after it from "all"'s start and from another day
+                              "settling": Period(D(2026, 2, 1), D(2026, 3, 30)),
+                              "settled": Period(D(2026, 2, 1), D(2026, 4, 1)),
+                              "settled_mid": Period(D(2026, 3, 15), D(2026, 4, 1))}
+SETTLED_AT = dt.datetime(2026, 4, 1)
 VIEWERS = {
     "everyone": EVERYONE,
     "inf_1_2": Viewer(influencers=(1, 2)),
@@ -304,7 +310,7 @@ def ref_audience_quality(t: Tables, c: Case, end: dt.datetime | None = None) -> 
 # ---- the cases -----------------------------------------------------------------------------------
 
 SUMMARY_CASES = (
-    [case(p) for p in ("all", "main", "empty")]
+    [case(p) for p in ("all", "main", "empty", "settling", "settled", "settled_mid")]
     + [case("main", W1H), case("main", W30D), case("all", W30D, (E.PLAIN, E.NOBODY, E.FANS_ONLY)),
        case("day_tz", W1H, (E.HEAD, E.SMALL))]
     + [case("main" if i % 2 else "all", W7D, (), v) for i, v in enumerate(VIEWERS) if v != "everyone"]
@@ -344,6 +350,14 @@ QUALITY_CASES = ([case(p) for p in ("all", "main", "gap", "empty", "jan1")]
 
 def with_dim(c: Case, dim: str) -> Filters:
     return Filters(period=c.p, influencers=c.influencers, window=c.window, dim=dim)
+
+
+def test_the_edge_fans_settle_when_all_ends(edge: dataset.Dataset) -> None:
+    """The periods of SUMMARY_CASES end before, at and after the moment the engaged and buying fans are read from
+    settled_fan_days (the last range of engaged_days starts, and the last follow ends, that midnight)."""
+    con = db.prepare(edge, ["fans_settled"])
+    assert con.sql("select settled_at from fans_settled").fetchall() == [(SETTLED_AT,)]
+    assert PERIODS["settling"].end_ts < SETTLED_AT == PERIODS["all"].end_ts < PERIODS["settled"].end_ts
 
 
 @pytest.mark.parametrize("c", SUMMARY_CASES, ids=case_id)
