@@ -17,7 +17,8 @@ with picked as (
 -- counted are engaged_fans (_macros.sql). At the summed window without a merchant scope (orders_suffice) each pair's
 -- first order of the period with the span holding $to, from buyer_order_spans (_prepare.sql): a filter, no distinct
 -- and no join; over whole days that end when the fans are settled (fans_settled_by: every sidebar preset's end) the
--- sums of settled_fan_days from $from on. The guards but fans_settled_by are constants: one branch is planned.
+-- sums of settled_fan_days from $from on. The other guards are constants, whose ruled-out branches are not planned;
+-- fans_settled_by is a subquery of one row, and the branch it rules out reads nothing.
 buyers as (
     select distinct a.influencer_id, a.user_id
     from chosen_orders($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants) a
