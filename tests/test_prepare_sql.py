@@ -19,6 +19,15 @@ follows = st.lists(st.tuples(st.integers(1, 2), st.integers(1, 2), st.none() | s
 moments = st.lists(st.integers(-1, 42), min_size=1, max_size=12)
 
 
+def create_macros(con: duckdb.DuckDBPyConnection, *names: str) -> None:
+    """Create the named macros of queries/_prepare.sql, then of queries/_macros.sql, on `con`, each file in its order
+    (a macro after those it calls)."""
+    for text in (db._prepare_sql(), db._macros_sql()):
+        for statement in con.extract_statements(text):
+            if any(f"macro {name}(" in statement.query for name in names):
+                con.execute(statement.query)
+
+
 def _ts(seconds: int | None) -> pd.Timestamp | None:
     return None if seconds is None else EPOCH + pd.Timedelta(seconds=seconds)
 
@@ -34,9 +43,7 @@ def spans_of(rows: list[tuple]) -> pd.DataFrame:
     try:
         con.register("fans_frame", fans)
         con.execute("create table fans as select * from fans_frame")
-        for statement in con.extract_statements(sql):
-            if "macro is_fan_at" in statement.query:
-                con.execute(statement.query)
+        create_macros(con, "is_fan_at")
         con.execute(db._statement(con, sql, "fan_spans"))
         return con.sql("select * from fan_spans").df()
     finally:
@@ -136,10 +143,7 @@ def daily_clicks_of(rows: list[tuple]) -> duckdb.DuckDBPyConnection:
     con.execute("create table clicks as select * from frame")
     con.execute("create table influencer_posts as select * from (values (1, 1), (3, null)) p(post_id, influencer_id)")
     con.execute(db._statement(con, db._prepare_sql(), "daily_clicks"))
-    for statement in con.extract_statements((db.QUERY_DIR / f"{db.MACROS}.sql").read_text(encoding="utf-8")):
-        if any(f"macro {name}(" in statement.query
-               for name in ("at_midnight", "whole_days", "everyone_whole_days", "everyone_clicks_by_day")):
-            con.execute(statement.query)
+    create_macros(con, "at_midnight", "whole_days", "everyone_whole_days", "everyone_clicks_by_day")
     return con
 
 
@@ -205,16 +209,10 @@ def daily_orders_of(rows: list[tuple]) -> duckdb.DuckDBPyConnection:
     con.register("frame", frame)
     con.execute("create table order_last_click as select * replace (cast(amount as decimal(18, 2)) as amount) "
                 "from frame")
-    prepare = db._prepare_sql()
-    for statement in con.extract_statements(prepare):
-        if any(f"macro {name}(" in statement.query for name in ("net_of", "summed_window")):
-            con.execute(statement.query)
-    con.execute(db._statement(con, prepare, "daily_orders"))
-    for statement in con.extract_statements((db.QUERY_DIR / f"{db.MACROS}.sql").read_text(encoding="utf-8")):
-        if any(f"macro {name}(" in statement.query
-               for name in ("at_midnight", "whole_days", "everyone_whole_days", "orders_suffice",
-                            "everyone_summed_orders", "everyone_orders_by_day")):
-            con.execute(statement.query)
+    create_macros(con, "net_of", "summed_window")
+    con.execute(db._statement(con, db._prepare_sql(), "daily_orders"))
+    create_macros(con, "at_midnight", "whole_days", "everyone_whole_days", "orders_suffice", "everyone_summed_orders",
+                  "everyone_orders_by_day")
     return con
 
 
@@ -292,9 +290,7 @@ def test_an_order_s_latest_click_is_one_click_of_its_instant_the_highest_ranked(
                     "select * from (values (1, 10), (2, 20)) p(post_id, influencer_id)")
         con.execute("create table fans (influencer_id bigint, fan_id bigint, followed_at timestamp, "
                     "unfollowed_at timestamp)")
-        for statement in con.extract_statements(db._prepare_sql()):
-            if "macro is_fan_at" in statement.query:
-                con.execute(statement.query)
+        create_macros(con, "is_fan_at")
         con.execute(db._statement(con, db._prepare_sql(), "order_last_click"))
         got = {order: (post, channel, campaign) for order, post, channel, campaign in con.execute(
             "select order_id, post_id, channel, campaign_id from order_last_click").fetchall()}
@@ -352,20 +348,15 @@ def engaged_of(follow_rows: list[tuple], click_rows: list[tuple]) -> duckdb.Duck
     con.execute("create table influencer_posts as select * from (values (1, 1), (2, 2)) p(post_id, influencer_id)")
     con.execute("create table products as select 5 as product_id, 1 as merchant_id")
     prepare = db._prepare_sql()
-    for statement in con.extract_statements(prepare):
-        if "macro is_fan_at" in statement.query or "macro ceil_day" in statement.query:
-            con.execute(statement.query)
+    create_macros(con, "is_fan_at", "ceil_day")
     # no orders: settled_fan_days holds the clicks' steps only
     con.execute("create table buyer_order_spans (influencer_id bigint, ordered_at timestamp, prev_at timestamp, "
                 "followed_at timestamp, unfollowed_at timestamp)")
     for table in ("fan_follows", "fan_spans", "click_facts", "click_runs", "engaged_days", "settled_fan_days",
                   "fans_settled"):
         con.execute(db._statement(con, prepare, table))
-    for statement in con.extract_statements((db.QUERY_DIR / f"{db.MACROS}.sql").read_text(encoding="utf-8")):
-        if any(f"macro {name}(" in statement.query
-               for name in ("visible_influencer", "visible_product", "chosen", "chosen_clicks", "chosen_clickers",
-                            "at_midnight", "whole_days", "engaged_in", "fans_settled_by", "engaged_fans")):
-            con.execute(statement.query)
+    create_macros(con, "visible_influencer", "visible_product", "chosen", "chosen_clicks", "chosen_clickers",
+                  "at_midnight", "whole_days", "engaged_in", "fans_settled_by", "engaged_fans")
     return con
 
 
@@ -440,9 +431,7 @@ def test_the_dormant_fans_at_a_midnight_are_the_fans_inactive_in_the_90_days_bef
         con.execute("create table order_last_click as "
                     "select user_id, active_at as ordered_at from acts where kind = 'order'")
         prepare = db._prepare_sql()
-        for statement in con.extract_statements(prepare):
-            if "macro is_fan_at" in statement.query or "macro ceil_day" in statement.query:
-                con.execute(statement.query)
+        create_macros(con, "is_fan_at", "ceil_day")
         for table in ("fan_follows", "active_spans", "dormant_days"):
             con.execute(db._statement(con, prepare, table))
         rows = con.execute("select first_end, last_end, follows from dormant_days").fetchall()
@@ -469,9 +458,7 @@ def test_the_summed_window_is_the_window_the_screens_open_with() -> None:
 
     con = duckdb.connect()
     try:
-        for statement in con.extract_statements(db._prepare_sql()):
-            if "macro summed_window" in statement.query:
-                con.execute(statement.query)
+        create_macros(con, "summed_window")
         [(window,)] = con.execute("select summed_window()").fetchall()
     finally:
         con.close()
@@ -506,15 +493,14 @@ def test_lift_spans_are_the_own_span_and_the_weeks_before_it_from_the_first_clic
     con = duckdb.connect()
     try:
         con.register("campaigns", frame)
-        for statement in con.extract_statements(db._prepare_sql()):
-            if "macro lift_spans(" in statement.query:
-                con.execute(statement.query)
+        create_macros(con, "lift_spans")
         params = {"win": (window * HOUR).to_pytimedelta(), "first": first_click.to_pydatetime()}
-        if cut is not None:
+        if cut is None:  # as campaign_span_orders calls it: not cut
+            sql = "select campaign_id, k, b_start, b_end from lift_spans($win, timestamp 'infinity', $first)"
+        else:
+            sql = "select campaign_id, k, b_start, b_end from lift_spans($win, $end, $first)"
             params["end"] = period_end.to_pydatetime()
-        end = "timestamp 'infinity'" if cut is None else "$end"
-        got = con.execute(f"select campaign_id, k, b_start, b_end from lift_spans($win, {end}, $first) order by 1, 2",
-                          params).fetchall()
+        got = con.execute(sql + " order by 1, 2", params).fetchall()
     finally:
         con.close()
     expected = []
