@@ -138,6 +138,15 @@ from order_last_click lc
 where lc.influencer_id is not null and lc.ordered_at - lc.clicked_at <= win
   and chosen(lc.influencer_id, ids);
 
+-- The orders attributed (within win) to a campaign's paid click: the rows of attributed_orders with a campaign_id, with
+-- its columns, filtered on the prepared columns as post_attributed_orders.
+create or replace macro campaign_attributed_orders(win) as table
+select lc.order_id, lc.ordered_at, lc.user_id, lc.product_id, lc.quantity, lc.amount, lc.status, lc.refunded_at,
+       lc.status = 'refunded' as refunded, net_of(lc.status, lc.amount) as net_amount, true as attributed,
+       lc.clicked_at, lc.post_id, lc.channel, lc.campaign_id, lc.influencer_id, lc.from_fan
+from order_last_click lc
+where lc.campaign_id is not null and lc.ordered_at - lc.clicked_at <= win;
+
 -- Clicks in [period_start, period_end) on posts of the chosen influencers that the viewer may see
 -- (clicks on posts that do not exist belong to no influencer and are left out).
 create or replace macro chosen_clicks(period_start, period_end, ids, influencer_scope, merchant_scope) as table
@@ -291,12 +300,12 @@ group by c.campaign_id;
 create or replace macro campaign_orders(period_end, win, merchant_scope) as table
 with counted as (
     select a.*
-    from attributed_orders(win) a
+    from campaign_attributed_orders(win) a
     where orders_suffice(win, merchant_scope)
       and a.campaign_id in (select s.campaign_id from campaign_order_sums s where s.last_at >= period_end)
     union all
     select a.*
-    from attributed_orders(win) a
+    from campaign_attributed_orders(win) a
     where not orders_suffice(win, merchant_scope)
 )
 select s.campaign_id, s.orders, s.gmv, s.net_gmv, s.commission
@@ -890,7 +899,9 @@ create or replace macro benchmark_cohorts(period_start, period_end, tier_at, win
 -- (fans at the month's end with a click in the month), and the headline campaigns started in the month (gmv
 -- attributed through their paid clicks up to the month's end). The tier is the one at tier_at in every month.
 -- One pass over the events for all the months rather than one per month: each post and campaign starts in one month
--- at most, so its events are read once, up to its own month's end. One row per month × account × metric.
+-- at most, so its events are read once, up to its own month's end; at summed_window() a whole month's posts are their
+-- sums (post_months) and a headline campaign's orders its sums when they end before the month does
+-- (campaign_order_sums, _prepare.sql). One row per month × account × metric.
 -- With `cat` (default null: every category) the accounts of that category only: each account's figures are its own,
 -- so leaving the others out changes none of them, and their posts, clicks and follows are not joined (the screen's
 -- cohort trend shows one category).
@@ -898,7 +909,9 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
     with months as (
         select cast(m as date) as month,
                greatest(m, period_start) as month_start,
-               least(m + interval 1 month, period_end) as month_end
+               least(m + interval 1 month, period_end) as month_end,
+               -- a whole calendar month: the period cuts neither end
+               period_start <= m and m + interval 1 month <= period_end as whole
         from generate_series(date_trunc('month', period_start), period_end - interval 1 microsecond,
                              interval 1 month) g(m)
     ),
@@ -906,12 +919,18 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
         select * from benchmark_accounts(tier_at, null, null) where cat is null or category = cat
     ),
     -- post_figures of every month, one row per picked post row (a post id exported twice has two rows, each with the
-    -- post's clicks and orders, as there), of the accounts' posts
+    -- post's clicks and orders, as there), of the accounts' posts. A whole month at summed_window() is its rows of
+    -- post_months (_prepare.sql); the posts of the other months (the first and the last when the period cuts them,
+    -- every month at another window) are picked here and counted below.
+    months_summed as (
+        select month from months where whole and win = summed_window()
+    ),
     picked as (
         select m.month, m.month_end, k.post_id, k.influencer_id, k.impressions, k.reads
         from picked_posts(period_start, period_end, [], null, null) k
         join months m on m.month = cast(date_trunc('month', k.posted_at) as date)
-        where k.influencer_id in (select influencer_id from accounts)
+        where not (m.whole and win = summed_window())
+          and k.influencer_id in (select influencer_id from accounts)
     ),
     picked_ids as (
         select distinct month, month_end, post_id from picked
@@ -942,6 +961,11 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
         group by k.month, o.post_id
     ),
     post_sums as (
+        select s.month, s.influencer_id, s.impressions, s.reads, s.clicks, s.orders, s.gmv
+        from post_months s
+        join months_summed m on m.month = s.month
+        where s.influencer_id in (select influencer_id from accounts)
+        union all
         select k.month, k.influencer_id, sum(k.impressions) as impressions, sum(k.reads) as reads,
                sum(coalesce(cf.clicks, 0)) as clicks, sum(coalesce(o.orders, 0)) as orders,
                sum(cast(coalesce(o.gmv, 0) as decimal(18, 2))) as gmv
@@ -1032,8 +1056,7 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
         from engaged_months e
         join (select distinct influencer_id from accounts) a on a.influencer_id = e.influencer_id
         join months m on m.month = e.month
-        where whole_days(period_start, period_end)
-          and m.month_start = m.month and m.month_end = m.month + interval 1 month
+        where whole_days(period_start, period_end) and m.whole
         union all
         select m.month, e.influencer_id, cast(sum(e.fans) as bigint) as engaged_fans
         from engaged_days e
@@ -1044,7 +1067,7 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
           and (e.day < date_trunc('month', period_start) + interval 1 month
                and period_start > date_trunc('month', period_start)
                or e.day >= date_trunc('month', period_end) and period_end > date_trunc('month', period_end))
-          and not (m.month_start = m.month and m.month_end = m.month + interval 1 month)
+          and not m.whole
           and engaged_in(e.prev_day, e.day, e.first_end, e.last_end, m.month_start, m.month_end)
         group by m.month, e.influencer_id
         union all
@@ -1068,11 +1091,28 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
         join months m on cp.start_at >= m.month_start and cp.start_at < m.month_end
         where cp.product in ('fan_headline', 'delegated_headline')
     ),
+    -- each headline campaign's attributed orders before its month's end: at summed_window() its row of
+    -- campaign_order_sums (_prepare.sql) when its last one is before then (none without a row), otherwise the orders
+    campaign_keys as (
+        select distinct month, month_end, campaign_id from headline_campaigns
+    ),
+    counted_campaigns as (
+        select k.month, k.month_end, k.campaign_id
+        from campaign_keys k
+        join campaign_order_sums s on s.campaign_id = k.campaign_id and s.last_at >= k.month_end
+        where win = summed_window()
+        union all
+        select month, month_end, campaign_id from campaign_keys where win <> summed_window()
+    ),
     campaign_gmv as (
+        select k.month, s.campaign_id, s.gmv
+        from campaign_keys k
+        join campaign_order_sums s on s.campaign_id = k.campaign_id and s.last_at < k.month_end
+        where win = summed_window()
+        union all
         select k.month, a.campaign_id, sum(a.amount) as gmv
-        from attributed_orders(win) a
-        join (select distinct month, month_end, campaign_id from headline_campaigns) k
-          on k.campaign_id = a.campaign_id and a.ordered_at < k.month_end
+        from campaign_attributed_orders(win) a
+        join counted_campaigns k on k.campaign_id = a.campaign_id and a.ordered_at < k.month_end
         group by k.month, a.campaign_id
     ),
     headline as (
