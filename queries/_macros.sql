@@ -653,6 +653,28 @@ create or replace macro post_events(period_start, period_end, win, ids, influenc
     from counted e
     join picked k on k.post_id = e.post_id;
 
+-- Whether post_events of every influencer over whole days at the summed window (everyone_whole_days, orders_suffice)
+-- are sums of everyone_event_days (_prepare.sql): when the period end is after every event's last_at, as at every
+-- sidebar preset's end. A subquery of a few thousand rows; a branch it rules out reads nothing.
+create or replace macro post_events_settled(period_start, period_end, win, ids, influencer_scope, merchant_scope) as
+    everyone_whole_days(period_start, period_end, ids, influencer_scope, merchant_scope)
+    and orders_suffice(win, merchant_scope)
+    and coalesce(period_end > (select max(d.last_at) from everyone_event_days d), false);
+
+-- post_events without their influencer, for the summaries of the posts as one (content_type_summary,
+-- posts_channel_split): when they are settled (post_events_settled) the sums of everyone_event_days over the period's
+-- days of posting, otherwise post_events.
+create or replace macro post_event_sums(period_start, period_end, win, ids, influencer_scope, merchant_scope) as table
+    select d.content_type, d.channel, d.from_fan, d.clicks as is_click, d.orders as is_order, d.gmv as amount,
+           d.net_gmv as net_amount
+    from everyone_event_days d
+    where post_events_settled(period_start, period_end, win, ids, influencer_scope, merchant_scope)
+      and d.day >= period_start and d.day < period_end
+    union all
+    select e.content_type, e.channel, e.from_fan, e.is_click, e.is_order, e.amount, e.net_amount
+    from post_events(period_start, period_end, win, ids, influencer_scope, merchant_scope) e
+    where not post_events_settled(period_start, period_end, win, ids, influencer_scope, merchant_scope);
+
 -- ---- the Merchants screen (达人对比) ----
 
 -- One criterion of a target segment: an empty list sets none (every fan meets it); else the fan's value must be one

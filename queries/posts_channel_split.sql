@@ -9,11 +9,12 @@
 -- a click (an order) is from a fan when its user was a fan of the post's author at the click (the order);
 -- an order takes its click's channel. Only buckets with a click or an order have a row.
 -- The events summed per channel × fan status first (as post_channels): the grouping sets then add up a few rows
--- instead of keeping every click for three groupings.
+-- instead of keeping every click for three groupings. Every influencer's over whole days, once settled, are the sums
+-- by day of posting of everyone_event_days (post_event_sums, _macros.sql).
 with events as (
     select channel, from_fan, sum(is_click) as clicks, sum(is_order) as orders, sum(amount) as gmv,
            sum(net_amount) as net_gmv
-    from post_events($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants)
+    from post_event_sums($from, $to, $window, $influencers, $viewer_influencers, $viewer_merchants)
     group by channel, from_fan
 ),
 grouped as (
