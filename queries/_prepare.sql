@@ -535,6 +535,18 @@ select merchant_id, influencer_id, day, orders, gmv,
 from merchant_days
 order by merchant_id, day;
 
+-- Each user's first order of each merchant's products (the orders joined to the products, whatever the order's
+-- attribution or status): influencer_compare's new buyers are the buyers whose order in the period is not after it.
+-- One row per merchant and user (orders without a user left out: no order's user matches them), a merchant's rows its
+-- own row groups, instead of the 5.5 M orders at the large scale read and joined at every query. In merchant order.
+create or replace table merchant_first_orders as
+select p.merchant_id, o.user_id, min(o.ordered_at) as first_at
+from orders o
+join products p on p.product_id = o.product_id
+where p.merchant_id is not null and o.user_id is not null
+group by p.merchant_id, o.user_id
+order by p.merchant_id, o.user_id;
+
 -- The interest buckets of a profile: each distinct tag once (NULL tags left out), ['unknown'] without any.
 create or replace macro interest_tags(interests) as
     case when len(list_filter(coalesce(interests, []), lambda x: x is not null)) = 0 then ['unknown']

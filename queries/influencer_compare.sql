@@ -20,7 +20,8 @@
 --   cost. total_cost = commission_cost + headline_spend; roas = gmv / total_cost; cost_per_order = total_cost /
 --   orders (null on a zero denominator).
 -- new_buyers: distinct buyers of those orders for whom one of them has no earlier order (by ordered_at, strictly
---   before; any status, any time, attributed or not) of any of the merchant's products.
+--   before; any status, any time, attributed or not) of any of the merchant's products (each user's first:
+--   merchant_first_orders, _prepare.sql).
 -- fans_end, matched_fans, audience_match: distinct users following the influencer at $to, those of them in the
 --   target segment (segment_match in _macros.sql: all criteria set, any value within one; NULL profile values
 --   match no criterion; interests match on any tag), and matched_fans / fans_end.
@@ -61,10 +62,10 @@ click_figures as (
     group by c.influencer_id
 ),
 first_orders as (
-    select o.user_id, min(o.ordered_at) as first_at
-    from orders o
-    join merchant_products mp on mp.product_id = o.product_id
-    group by o.user_id
+    select f.user_id, f.first_at
+    from merchant_first_orders f
+    where f.merchant_id = $merchant
+      and ($viewer_merchants is null or list_contains($viewer_merchants, f.merchant_id))
 ),
 order_figures as (
     select a.influencer_id,

@@ -37,7 +37,7 @@ PREPARED = ["influencer_posts", "fan_follows", "fan_spans", "click_facts", "clic
             "campaign_click_days", "order_last_click", "post_orders", "daily_orders", "everyone_order_lags",
             "post_sums", "post_cards", "post_months", "post_order_totals", "post_event_totals", "everyone_post_days",
             "everyone_event_days", "campaign_order_sums", "campaign_span_orders", "merchant_order_days",
-            "fan_interests", "campaign_follows", "buyer_spans", "buyer_order_spans",
+            "merchant_first_orders", "fan_interests", "campaign_follows", "buyer_spans", "buyer_order_spans",
             "click_runs", "engaged_days", "engaged_months", "settled_fan_days", "fans_settled", "everyone_fan_hours",
             "active_spans", "dormant_days", "busy_minutes", "burst_follows", "follow_days", "everyone_follow_days",
             "listed_follow_days", "follow_months", "follow_days_by_day", "follow_extremes", "repeat_follows",
