@@ -826,15 +826,28 @@ create or replace macro benchmark_figures(period_start, period_end, tier_at, win
     ),
     -- The sums of its posts' figures (post_figures): the posts' own by influencer, and their events' (post_events,
     -- each counted once on each row of its post, as each row of post_figures holds its post's figures) without first
-    -- grouping them by post (1.6 M posts at the large scale).
+    -- grouping them by post (1.6 M posts at the large scale). Once the events are settled (post_events_settled: over
+    -- whole days, every event before the period end, as at every sidebar preset's end) the sums of the period's days
+    -- of influencer_post_days (_prepare.sql).
     post_sums as (
+        select d.influencer_id, sum(d.impressions) as impressions, sum(d.reads) as reads,
+               coalesce(sum(d.clicks), 0) as clicks, coalesce(sum(d.orders), 0) as orders,
+               coalesce(sum(d.gmv), 0) as gmv
+        from influencer_post_days d
+        where post_events_settled(period_start, period_end, win, [], influencer_scope, merchant_scope)
+          and d.day >= period_start and d.day < period_end
+        group by d.influencer_id
+        union all
         select p.influencer_id, p.impressions, p.reads, coalesce(e.clicks, 0) as clicks,
                coalesce(e.orders, 0) as orders, coalesce(e.gmv, 0) as gmv
         from (select influencer_id, sum(impressions) as impressions, sum(reads) as reads
               from picked_posts(period_start, period_end, [], influencer_scope, merchant_scope)
+              where not post_events_settled(period_start, period_end, win, [], influencer_scope, merchant_scope)
               group by influencer_id) p
         left join (select influencer_id, sum(is_click) as clicks, sum(is_order) as orders, sum(amount) as gmv
                    from post_events(period_start, period_end, win, [], influencer_scope, merchant_scope)
+                   where not post_events_settled(period_start, period_end, win, [], influencer_scope,
+                                                 merchant_scope)
                    group by influencer_id) e on e.influencer_id is not distinct from p.influencer_id
     ),
     fan_counts as (

@@ -175,6 +175,11 @@ def generate() -> dict[str, pd.DataFrame]:
     # A store sale: no click, credited to nobody.
     orders.append({"order_id": order_id, "ordered_at": T(2026, 3, 1, 12), "user_id": 1, "product_id": 1,
                    "quantity": 1, "amount_cents": 123_45, "status": "paid", "refunded_at": None})
+    # A post on the day after the period, never clicked: the period, which ends at that day's midnight after every
+    # click and order, leaves it out (its sums by day, influencer_post_days, end on the day before).
+    posts.append({"post_id": post_id + 1, "influencer_id": 11, "posted_at": T(2026, 4, 1, 10),
+                  "content_type": "video", "category": None, "title": "after the period", "product_ids": [1],
+                  "impressions": 5_000, "reads": 800, "reposts": 1, "comments": 2, "likes": 3})
 
     def frame(rows: list[dict], times: tuple[str, ...], ints: tuple[str, ...] = ()) -> pd.DataFrame:
         df = pd.DataFrame(rows)

@@ -36,12 +36,12 @@ PREPARED = ["influencer_posts", "fan_follows", "fan_spans", "click_facts", "clic
             "post_click_days", "post_click_totals", "merchant_click_days", "merchant_clicker_days",
             "campaign_click_days", "order_last_click", "post_orders", "daily_orders", "everyone_order_lags",
             "post_sums", "post_cards", "post_months", "post_order_totals", "post_event_totals", "everyone_post_days",
-            "everyone_event_days", "campaign_order_sums", "campaign_span_orders", "merchant_order_days",
-            "merchant_first_orders", "fan_interests", "campaign_follows", "buyer_spans", "buyer_order_spans",
-            "click_runs", "engaged_days", "engaged_months", "settled_fan_days", "fans_settled", "everyone_fan_hours",
-            "active_spans", "dormant_days", "busy_minutes", "burst_follows", "follow_days", "everyone_follow_days",
-            "listed_follow_days", "follow_months", "follow_days_by_day", "follow_extremes", "repeat_follows",
-            "profile_days", "everyone_profile_days", "final_follow_counts", "final_profiles"]
+            "everyone_event_days", "influencer_post_days", "campaign_order_sums", "campaign_span_orders",
+            "merchant_order_days", "merchant_first_orders", "fan_interests", "campaign_follows", "buyer_spans",
+            "buyer_order_spans", "click_runs", "engaged_days", "engaged_months", "settled_fan_days", "fans_settled",
+            "everyone_fan_hours", "active_spans", "dormant_days", "busy_minutes", "burst_follows", "follow_days",
+            "everyone_follow_days", "listed_follow_days", "follow_months", "follow_days_by_day", "follow_extremes",
+            "repeat_follows", "profile_days", "everyone_profile_days", "final_follow_counts", "final_profiles"]
 
 
 @pytest.fixture
