@@ -535,12 +535,12 @@ def _swap(cur: duckdb.DuckDBPyConnection, name: str, create: Callable[[], object
 # Prepared tables read by ranges of their sort key (follow_days_by_day: the days since a month start;
 # influencer_post_days: a period's days), or by influencer, merchant or whole (post_click_days, merchant_click_days,
 # merchant_order_days, merchant_first_orders, post_click_totals, post_order_totals, post_event_totals, post_sums,
-# buyer_order_spans): their files' row-group
-# statistics skip the rest as well as a copy in memory would, and a whole scan takes about as long, so they stay files
-# however few their rows (at the large scale a copy of follow_days_by_day held ~360 MB, of post_click_days ~490 MB,
-# of the two totals ~230 MB; the Posts screen took as long either way, or 2 % longer for the totals,
-# docs/benchmarks.md). post_cards too: a copy (~325 MiB there) would make the Posts screen's ranking 0.1 s instead
-# of 0.18 s, for memory the app does not have to spare under its 4 GiB (peak RSS 3,904 MiB instead of 3,644).
+# buyer_order_spans): their files' row-group statistics skip the rest as well as a copy in memory would, and a whole
+# scan takes about as long, so they stay files however few their rows (at the large scale a copy of
+# follow_days_by_day held ~360 MB, of post_click_days ~490 MB, of the two totals ~230 MB; the Posts screen took as
+# long either way, or 2 % longer for the totals, docs/benchmarks.md). post_cards too: a copy (~325 MiB there) would
+# make the Posts screen's ranking 0.1 s instead of 0.18 s, for memory the app does not have to spare under its 4 GiB
+# (peak RSS 3,904 MiB instead of 3,644).
 READ_FROM_FILE = frozenset({"follow_days_by_day", "post_click_days", "merchant_click_days", "merchant_order_days",
                             "merchant_first_orders", "post_click_totals", "post_order_totals", "post_event_totals",
                             "post_sums", "post_cards", "buyer_order_spans", "influencer_post_days"})
