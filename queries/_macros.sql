@@ -958,13 +958,13 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
     -- post_months (_prepare.sql); the posts of the other months (the first and the last when the period cuts them,
     -- every month at another window) are picked here and counted below.
     months_summed as (
-        select month from months where whole and win = summed_window()
+        select month from months where whole and orders_suffice(win, null)
     ),
     picked as (
         select m.month, m.month_end, k.post_id, k.influencer_id, k.impressions, k.reads
         from picked_posts(period_start, period_end, [], null, null) k
         join months m on m.month = cast(date_trunc('month', k.posted_at) as date)
-        where not (m.whole and win = summed_window())
+        where not (m.whole and orders_suffice(win, null))
           and k.influencer_id in (select influencer_id from accounts)
     ),
     picked_ids as (
@@ -1135,15 +1135,15 @@ create or replace macro benchmark_monthly_figures(period_start, period_end, tier
         select k.month, k.month_end, k.campaign_id
         from campaign_keys k
         join campaign_order_sums s on s.campaign_id = k.campaign_id and s.last_at >= k.month_end
-        where win = summed_window()
+        where orders_suffice(win, null)
         union all
-        select month, month_end, campaign_id from campaign_keys where win <> summed_window()
+        select month, month_end, campaign_id from campaign_keys where not orders_suffice(win, null)
     ),
     campaign_gmv as (
         select k.month, s.campaign_id, s.gmv
         from campaign_keys k
         join campaign_order_sums s on s.campaign_id = k.campaign_id and s.last_at < k.month_end
-        where win = summed_window()
+        where orders_suffice(win, null)
         union all
         select k.month, a.campaign_id, sum(a.amount) as gmv
         from campaign_attributed_orders(win) a

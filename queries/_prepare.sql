@@ -316,11 +316,16 @@ from runs
 group by all
 order by day, prev_day, has_user;
 
+-- An order's delay after its click in whole hours rounded up: the delay bands' bounds are whole hours, so a delay is
+-- above a bound (or at most a bound) exactly when its hours are (purchase_delay).
+create or replace macro delay_hours(ordered_at, clicked_at) as
+    ceil(epoch(ordered_at - clicked_at) / 3600);
+
 -- The orders attributed within 30 days (the longest window) to an author's posts (order_last_click), by local day and
--- by their delay after the click in whole hours rounded up (as purchase_delay bands them): every influencer's delays
--- over whole days are sums of these rows (43 k at the large scale instead of 5 M orders).
+-- by their delay_hours: every influencer's delays over whole days are sums of these rows (43 k at the large scale
+-- instead of 5 M orders).
 create or replace table everyone_order_lags as
-select date_trunc('day', ordered_at) as day, ceil(epoch(ordered_at - clicked_at) / 3600) as hours, count(*) as orders
+select date_trunc('day', ordered_at) as day, delay_hours(ordered_at, clicked_at) as hours, count(*) as orders
 from order_last_click
 where influencer_id is not null and ordered_at - clicked_at <= interval 30 day
 group by all

@@ -10,10 +10,9 @@ with bands(band_order, band, above_hours, max_hours) as (
     values (1, '0-1h', -1, 1), (2, '1-6h', 1, 6), (3, '6-24h', 6, 24), (4, '1-3d', 24, 72),
            (5, '3-7d', 72, 168), (6, '7-14d', 168, 336), (7, '14-30d', 336, 720)
 ),
--- The delays counted by whole hours rounded up first: the bands' bounds are whole hours, so a delay is above a bound
--- (or at most a bound) exactly when its hours rounded up are. The bands then meet ~720 rows, not every order. Every
--- influencer's over whole days (everyone_whole_days) are the sums of everyone_order_lags (_prepare.sql) over the
--- period's days; the guards are constants: one branch is planned.
+-- The delays counted by whole hours rounded up first (delay_hours, _prepare.sql): the bands then meet ~720 rows, not
+-- every order. Every influencer's over whole days (everyone_whole_days) are the sums of everyone_order_lags
+-- (_prepare.sql) over the period's days; the guards are constants: one branch is planned.
 lags as (
     select l.hours, cast(sum(l.orders) as bigint) as orders
     from everyone_order_lags l
@@ -21,7 +20,7 @@ lags as (
       and l.day >= $from and l.day < $to
     group by l.hours
     union all
-    select ceil(epoch(a.ordered_at - a.clicked_at) / 3600) as hours, count(*) as orders
+    select delay_hours(a.ordered_at, a.clicked_at) as hours, count(*) as orders
     from chosen_orders($from, $to, interval 30 day, $influencers, $viewer_influencers, $viewer_merchants) a
     where not everyone_whole_days($from, $to, $influencers, $viewer_influencers, $viewer_merchants)
     group by 1
