@@ -719,6 +719,33 @@ create or replace macro segment_match(period_end, want_gender, want_age_band, wa
         left join repeated r on r.influencer_id is not distinct from p.influencer_id
         where no_criterion(want_gender, want_age_band, want_city_tier, want_interest, want_province)
     ),
+    -- The influencers whose fans at period_end may not be their final ones (a day boundary of a follow or unfollow
+    -- after it, as in audience_breakdown). For a segment without interests every other influencer's pairs followed
+    -- once are counted from final_segment_fans (_prepare.sql) instead of their follows; the guards on want_interest
+    -- are constants: the branches they rule out are not planned, and an empty side of a semi join ends its scan.
+    -- The chosen influencers (`ids`) are kept where each source is read, not in `follows`, which the plan copies into
+    -- every branch: a list of thousands of ids (the Merchants screen's) costs ~15 ms of planning per copy.
+    unsettled as (
+        select distinct d.influencer_id
+        from follow_days_by_day d
+        where d.day > period_end and chosen(d.influencer_id, ids)
+    ),
+    read_follows as (
+        -- the follows whose profiles are read: every one for a segment with interests; else those of the influencers
+        -- whose fans may not be final, and the pairs followed twice or more (users grouped per pair below: a pair of
+        -- the former read twice counts once)
+        select f.* from fan_follows f
+        where len(want_interest) > 0 and chosen(f.influencer_id, ids)
+        union all
+        select f.* from fan_follows f
+        semi join unsettled u on u.influencer_id is not distinct from f.influencer_id
+        where len(want_interest) = 0
+        union all
+        select f.* from fan_follows f
+        semi join (select * from repeat_follows where chosen(influencer_id, ids)) r
+            on r.influencer_id is not distinct from f.influencer_id and r.fan_id is not distinct from f.fan_id
+        where len(want_interest) = 0
+    ),
     follows as (
         select f.influencer_id, f.fan_id,
                segment_has(want_gender, f.gender) as by_gender,
@@ -726,16 +753,17 @@ create or replace macro segment_match(period_end, want_gender, want_age_band, wa
                segment_has(want_city_tier, f.city_tier) as by_city_tier,
                segment_has_any(want_interest, f.interests) as by_interest,
                segment_has(want_province, f.province) as by_province
-        from fan_follows f
+        from read_follows f
         where not no_criterion(want_gender, want_age_band, want_city_tier, want_interest, want_province)
           and is_fan_at(f.followed_at, f.unfollowed_at, period_end)
-          and chosen(f.influencer_id, ids)
     ),
     -- A pair with one follow in all (repeat_follows, _prepare.sql, holds the others) is one user as it stands; only
     -- the follows of repeated pairs are grouped per user (a group by of every follow cost ~3 s at the large scale).
+    -- Each row stands for `fans` users: one, or final_segment_fans' count.
     users as (
         select f.influencer_id, f.by_gender, f.by_age_band, f.by_city_tier, f.by_interest, f.by_province,
-               f.by_gender and f.by_age_band and f.by_city_tier and f.by_interest and f.by_province as matched
+               f.by_gender and f.by_age_band and f.by_city_tier and f.by_interest and f.by_province as matched,
+               1 as fans
         from follows f
         anti join repeat_follows r on r.influencer_id is not distinct from f.influencer_id
                                   and r.fan_id is not distinct from f.fan_id
@@ -743,20 +771,35 @@ create or replace macro segment_match(period_end, want_gender, want_age_band, wa
         select f.influencer_id,
                bool_or(f.by_gender), bool_or(f.by_age_band), bool_or(f.by_city_tier), bool_or(f.by_interest),
                bool_or(f.by_province),
-               bool_or(f.by_gender and f.by_age_band and f.by_city_tier and f.by_interest and f.by_province)
+               bool_or(f.by_gender and f.by_age_band and f.by_city_tier and f.by_interest and f.by_province),
+               1
         from follows f
         semi join repeat_follows r on r.influencer_id is not distinct from f.influencer_id
                                   and r.fan_id is not distinct from f.fan_id
         group by f.influencer_id, f.fan_id
+        union all
+        select s.influencer_id, s.by_gender, s.by_age_band, s.by_city_tier, true, s.by_province,
+               s.by_gender and s.by_age_band and s.by_city_tier and s.by_province, s.fans
+        from (select c.influencer_id, c.fans,
+                     segment_has(want_gender, c.gender) as by_gender,
+                     segment_has(want_age_band, age_band(c.birth_year, period_end)) as by_age_band,
+                     segment_has(want_city_tier, c.city_tier) as by_city_tier,
+                     segment_has(want_province, c.province) as by_province
+              from final_segment_fans c
+              anti join unsettled u on u.influencer_id is not distinct from c.influencer_id
+              where not no_criterion(want_gender, want_age_band, want_city_tier, want_interest, want_province)
+                and len(want_interest) = 0
+                and c.by_province = (len(want_province) > 0)
+                and chosen(c.influencer_id, ids)) s
     )
     select influencer_id,
-           count(*) as fans_end,
-           count(*) filter (where matched) as matched_fans,
-           count(*) filter (where by_gender) as gender_fans,
-           count(*) filter (where by_age_band) as age_band_fans,
-           count(*) filter (where by_city_tier) as city_tier_fans,
-           count(*) filter (where by_interest) as interest_fans,
-           count(*) filter (where by_province) as province_fans
+           cast(sum(fans) as bigint) as fans_end,
+           cast(coalesce(sum(fans) filter (where matched), 0) as bigint) as matched_fans,
+           cast(coalesce(sum(fans) filter (where by_gender), 0) as bigint) as gender_fans,
+           cast(coalesce(sum(fans) filter (where by_age_band), 0) as bigint) as age_band_fans,
+           cast(coalesce(sum(fans) filter (where by_city_tier), 0) as bigint) as city_tier_fans,
+           cast(coalesce(sum(fans) filter (where by_interest), 0) as bigint) as interest_fans,
+           cast(coalesce(sum(fans) filter (where by_province), 0) as bigint) as province_fans
     from users
     group by influencer_id
     union all

@@ -1124,3 +1124,22 @@ with final_fans as (
 select influencer_id, dim, bucket, cast(fans as bigint) as fans
 from counted
 order by influencer_id, dim, bucket;
+
+-- Each influencer's fans once every follow has started or ended (the follows with a start and no end, as
+-- final_profiles), counted by the profile values a target segment sets but the interests: gender, birth year (the age
+-- band depends on the period end's year) and city tier, with the province (by_province) and without it, nulls kept
+-- as values. Only the pairs followed once: a pair followed twice or more (repeat_follows) may be one fan with two
+-- profiles, so segment_match groups its follows per user instead. At a moment after every day boundary of an
+-- influencer's follows and unfollows, segment_match counts its fans in a segment without interests from these rows
+-- instead of its follows: at the large scale 3.3 M rows without the province, 11 M with it, instead of 21 M follows.
+-- Sorted by by_province first, so a segment without a province reads the row groups of the first grouping set only.
+create or replace table final_segment_fans as
+select f.influencer_id, f.gender, f.birth_year, f.city_tier, f.province, grouping(f.province) = 0 as by_province,
+       count(*) as fans
+from fan_follows f
+anti join repeat_follows r on r.influencer_id is not distinct from f.influencer_id
+                          and r.fan_id is not distinct from f.fan_id
+where f.followed_at is not null and f.unfollowed_at is null
+group by grouping sets ((f.influencer_id, f.gender, f.birth_year, f.city_tier, f.province),
+                        (f.influencer_id, f.gender, f.birth_year, f.city_tier))
+order by by_province, influencer_id, gender, birth_year, city_tier, province;

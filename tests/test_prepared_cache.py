@@ -41,7 +41,8 @@ PREPARED = ["influencer_posts", "fan_follows", "fan_spans", "click_facts", "clic
             "buyer_order_spans", "click_runs", "engaged_days", "engaged_months", "settled_fan_days", "fans_settled",
             "everyone_fan_hours", "active_spans", "dormant_days", "busy_minutes", "burst_follows", "follow_days",
             "everyone_follow_days", "listed_follow_days", "follow_months", "follow_days_by_day", "follow_extremes",
-            "repeat_follows", "profile_days", "everyone_profile_days", "final_follow_counts", "final_profiles"]
+            "repeat_follows", "profile_days", "everyone_profile_days", "final_follow_counts", "final_profiles",
+            "final_segment_fans"]
 
 
 @pytest.fixture

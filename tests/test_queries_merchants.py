@@ -53,6 +53,8 @@ SEGMENTS = {
     "mixed": Segment(gender=("f", "m"), age_band=("18-24", "25-29", "50+"), interest=("beauty", "猫咪", "acg")),
     "narrow": Segment(gender=("f",), city_tier=(1, 3), province=("广东", "海外"), interest=("food",)),
     "ages": Segment(age_band=("<18", "18-24", "40-49")),
+    # a province without interests: counted from final_segment_fans' rows with the province, once settled
+    "places": Segment(gender=("m",), city_tier=(1, 2, 4), province=("广东", "海外")),
 }
 
 
@@ -242,9 +244,10 @@ def ref_shortlist_reach(t: Tables, c: Case) -> pd.DataFrame:
                                        "exclusive_fans", "new_share"])
 
 
-def ref_audience_match(t: Tables, c: MCase) -> pd.DataFrame:
+def ref_audience_match(t: Tables, c: MCase, end: dt.datetime | None = None) -> pd.DataFrame:
+    """METRICS.md, audience_match, at the case's period end or at `end`."""
     seg = SEGMENTS[c.seg]
-    fans = audience(t, c.p.end_ts, seg)
+    fans = audience(t, end or c.p.end_ts, seg)
     rows = []
     for inf in picked(t, c.influencers, c.viewer):
         mine = fans[fans["influencer_id"] == inf]
@@ -388,6 +391,50 @@ MATCH_CASES = [MCase(p, seg=s) for p in ("all", "main") for s in SEGMENTS] + [
 def test_audience_match_matches_reference(edge: dataset.Dataset, tables: Tables, c: MCase) -> None:
     actual = metrics.audience_match(edge, c.filters, c.viewer)
     assert_same(actual, ref_audience_match(tables, c), ["influencer_id"])
+
+
+def test_audience_match_counts_final_fans_only_after_every_follow_and_unfollow(edge: dataset.Dataset,
+                                                                             tables: Tables) -> None:
+    """An influencer's fans in a segment without interests are counted from its final ones (final_segment_fans) only
+    at moments after the day boundary of its last follow or unfollow. Around each influencer's last follow or unfollow
+    (a microsecond before it, at it, the midnight before it, the day boundary after it and a microsecond before that),
+    every influencer's match equals the follows' at that moment (fails when an influencer is counted from its final
+    fans too early)."""
+    f = tables["fans"]
+    last = pd.concat([f[["influencer_id", "followed_at"]].rename(columns={"followed_at": "at"}),
+                      f[["influencer_id", "unfollowed_at"]].rename(columns={"unfollowed_at": "at"})]).dropna()
+    last = last.groupby("influencer_id")["at"].max()
+    assert last.nunique() > 1 and (last != last.dt.floor("D")).any()
+    tick = pd.Timedelta(microseconds=1)
+    moments = sorted({m.to_pydatetime() for x in last for m in (x - tick, x, x.floor("D"), x.ceil("D"),
+                                                                  x.ceil("D") - tick)})
+    for seg in ("women", "places"):
+        c = MCase("all", seg=seg)
+        for t in moments:
+            actual = db.run(edge, "audience_match", to=t, influencers=[], **SEGMENTS[seg].params())
+            assert_same(actual, ref_audience_match(tables, c, t), ["influencer_id"])
+
+
+@pytest.mark.parametrize("period", ["all", "main"])
+def test_segment_match_keeps_the_chosen_influencers_only(edge: dataset.Dataset, tables: Tables, period: str) -> None:
+    """segment_match (_macros.sql) with `ids` has rows for those influencers only, from each of its sources: the
+    follows read for a segment with interests, those of the influencers whose fans may not be final (the main
+    period's end) and of the pairs followed twice or more, and final_segment_fans; and they are audience_match's."""
+    ids = [E.SMALL, E.QUIET, E.WAIST]
+    end = MCase(period).p.end_ts
+    cur = db.prepare(edge).cursor()
+    try:
+        for seg in ("women", "places", "mixed"):
+            rows = cur.sql("select influencer_id, fans_end, matched_fans from segment_match($to, "
+                           "$seg_gender::varchar[], $seg_age_band::varchar[], $seg_city_tier::bigint[], "
+                           "$seg_interest::varchar[], $seg_province::varchar[], ids := $ids::bigint[])",
+                           params={"to": end, "ids": ids, **SEGMENTS[seg].params()}).fetchall()
+            match = ref_audience_match(tables, MCase(period, influencers=tuple(ids), seg=seg))
+            want = {(int(i), int(n), int(m)) for i, n, m in
+                    match[["influencer_id", "fans_end", "matched_fans"]].itertuples(index=False) if n > 0}
+            assert set(rows) == want, seg
+    finally:
+        cur.close()
 
 
 def test_the_segment_of_the_profile_fans(edge: dataset.Dataset) -> None:
