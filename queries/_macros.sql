@@ -730,30 +730,28 @@ create or replace macro segment_match(period_end, want_gender, want_age_band, wa
         from follow_days_by_day d
         where d.day > period_end and chosen(d.influencer_id, ids)
     ),
-    read_follows as (
+    follows as (
         -- the follows whose profiles are read: every one for a segment with interests; else those of the influencers
         -- whose fans may not be final, and the pairs followed twice or more (users grouped per pair below: a pair of
-        -- the former read twice counts once)
-        select f.* from fan_follows f
-        where len(want_interest) > 0 and chosen(f.influencer_id, ids)
-        union all
-        select f.* from fan_follows f
-        semi join unsettled u on u.influencer_id is not distinct from f.influencer_id
-        where len(want_interest) = 0
-        union all
-        select f.* from fan_follows f
-        semi join (select * from repeat_follows where chosen(influencer_id, ids)) r
-            on r.influencer_id is not distinct from f.influencer_id and r.fan_id is not distinct from f.fan_id
-        where len(want_interest) = 0
-    ),
-    follows as (
+        -- the former read twice counts once). A subquery, not a CTE of its own, which DuckDB would materialise whole,
+        -- before the fan test.
         select f.influencer_id, f.fan_id,
                segment_has(want_gender, f.gender) as by_gender,
                segment_has(want_age_band, age_band(f.birth_year, period_end)) as by_age_band,
                segment_has(want_city_tier, f.city_tier) as by_city_tier,
                segment_has_any(want_interest, f.interests) as by_interest,
                segment_has(want_province, f.province) as by_province
-        from read_follows f
+        from (select f.* from fan_follows f
+              where len(want_interest) > 0 and chosen(f.influencer_id, ids)
+              union all
+              select f.* from fan_follows f
+              semi join unsettled u on u.influencer_id is not distinct from f.influencer_id
+              where len(want_interest) = 0
+              union all
+              select f.* from fan_follows f
+              semi join (select * from repeat_follows where chosen(influencer_id, ids)) r
+                  on r.influencer_id is not distinct from f.influencer_id and r.fan_id is not distinct from f.fan_id
+              where len(want_interest) = 0) f
         where not no_criterion(want_gender, want_age_band, want_city_tier, want_interest, want_province)
           and is_fan_at(f.followed_at, f.unfollowed_at, period_end)
     ),
