@@ -447,6 +447,28 @@ def test_audience_daily_of_every_influencer_leaves_out_the_follows_of_unlisted_i
     assert actual["new_fan_headline"].tolist() == [0, 0, 1, 0, 0]
 
 
+def test_audience_breakdown_of_follows_without_an_influencer(tmp_path: Path) -> None:
+    """Follows without an influencer (an integrity error the queries survive) are a group of their own, in the
+    combined audience of every influencer at an instant that is not a midnight: read from their final profile only
+    after their last follow or unfollow, as any influencer's (fails when they are read from it too early, or never)."""
+    path = write_minimal_dataset(tmp_path / "ds")
+    fans = pq.read_table(path / "fans.parquet")
+    strays = pa.table({"influencer_id": [None, None], "fan_id": [20, 21],
+                       "followed_at": [dt.datetime(2026, 3, 1, 8), dt.datetime(2026, 3, 1, 9)],
+                       "unfollowed_at": [None, dt.datetime(2026, 3, 5, 10)], "gender": ["m", "f"],
+                       "source": ["organic", "organic"]})
+    pq.write_table(pa.concat_tables([fans, strays], promote_options="default").select(fans.column_names),
+                   path / "fans.parquet")
+    ds = dataset.open_dataset(path)
+    follows = pq.read_table(path / "fans.parquet").to_pandas()
+    for t in (dt.datetime(2026, 3, 4, 12), dt.datetime(2026, 3, 7, 12)):
+        got = db.run(ds, "audience_breakdown", to=t, dims=["gender"], influencers=[], combine=True)
+        fan = ((follows["followed_at"] <= t) & ~(follows["unfollowed_at"] <= t)).to_numpy(dtype=bool)
+        want = follows[fan]["gender"].fillna("unknown").value_counts().sort_index()
+        assert dict(zip(got["bucket"], got["fans"], strict=True)) == want.to_dict(), t
+        assert follows[fan]["influencer_id"].isna().any()
+
+
 @pytest.mark.parametrize(("c", "dim"), TGI_CASES, ids=[f"{case_id(c)}-{d}" for c, d in TGI_CASES])
 def test_audience_tgi_matches_reference(edge: dataset.Dataset, tables: Tables, c: Case, dim: str) -> None:
     actual = metrics.audience_tgi(edge, with_dim(c, dim), c.viewer)
