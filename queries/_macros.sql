@@ -757,11 +757,9 @@ create or replace macro segment_match(period_end, want_gender, want_age_band, wa
     ),
     -- A pair with one follow in all (repeat_follows, _prepare.sql, holds the others) is one user as it stands; only
     -- the follows of repeated pairs are grouped per user (a group by of every follow cost ~3 s at the large scale).
-    -- Each row stands for `fans` users: one, or final_segment_fans' count.
     users as (
         select f.influencer_id, f.by_gender, f.by_age_band, f.by_city_tier, f.by_interest, f.by_province,
-               f.by_gender and f.by_age_band and f.by_city_tier and f.by_interest and f.by_province as matched,
-               1 as fans
+               f.by_gender and f.by_age_band and f.by_city_tier and f.by_interest and f.by_province as matched
         from follows f
         anti join repeat_follows r on r.influencer_id is not distinct from f.influencer_id
                                   and r.fan_id is not distinct from f.fan_id
@@ -769,36 +767,59 @@ create or replace macro segment_match(period_end, want_gender, want_age_band, wa
         select f.influencer_id,
                bool_or(f.by_gender), bool_or(f.by_age_band), bool_or(f.by_city_tier), bool_or(f.by_interest),
                bool_or(f.by_province),
-               bool_or(f.by_gender and f.by_age_band and f.by_city_tier and f.by_interest and f.by_province),
-               1
+               bool_or(f.by_gender and f.by_age_band and f.by_city_tier and f.by_interest and f.by_province)
         from follows f
         semi join repeat_follows r on r.influencer_id is not distinct from f.influencer_id
                                   and r.fan_id is not distinct from f.fan_id
         group by f.influencer_id, f.fan_id
+    ),
+    -- The settled influencers' pairs followed once, from final_segment_fans' counts.
+    final_users as (
+        select c.influencer_id, c.fans,
+               segment_has(want_gender, c.gender) as by_gender,
+               segment_has(want_age_band, age_band(c.birth_year, period_end)) as by_age_band,
+               segment_has(want_city_tier, c.city_tier) as by_city_tier,
+               segment_has(want_province, c.province) as by_province
+        from final_segment_fans c
+        anti join unsettled u on u.influencer_id is not distinct from c.influencer_id
+        where not no_criterion(want_gender, want_age_band, want_city_tier, want_interest, want_province)
+          and len(want_interest) = 0
+          and c.by_province = (len(want_province) > 0)
+          and chosen(c.influencer_id, ids)
+    ),
+    -- Each source counted by influencer, then summed (an influencer's repeated pairs and its counts add up).
+    counted as (
+        select influencer_id,
+               count(*) as fans_end,
+               count(*) filter (where matched) as matched_fans,
+               count(*) filter (where by_gender) as gender_fans,
+               count(*) filter (where by_age_band) as age_band_fans,
+               count(*) filter (where by_city_tier) as city_tier_fans,
+               count(*) filter (where by_interest) as interest_fans,
+               count(*) filter (where by_province) as province_fans
+        from users
+        group by influencer_id
         union all
-        select s.influencer_id, s.by_gender, s.by_age_band, s.by_city_tier, true, s.by_province,
-               s.by_gender and s.by_age_band and s.by_city_tier and s.by_province, s.fans
-        from (select c.influencer_id, c.fans,
-                     segment_has(want_gender, c.gender) as by_gender,
-                     segment_has(want_age_band, age_band(c.birth_year, period_end)) as by_age_band,
-                     segment_has(want_city_tier, c.city_tier) as by_city_tier,
-                     segment_has(want_province, c.province) as by_province
-              from final_segment_fans c
-              anti join unsettled u on u.influencer_id is not distinct from c.influencer_id
-              where not no_criterion(want_gender, want_age_band, want_city_tier, want_interest, want_province)
-                and len(want_interest) = 0
-                and c.by_province = (len(want_province) > 0)
-                and chosen(c.influencer_id, ids)) s
+        select influencer_id,
+               sum(fans),
+               coalesce(sum(fans) filter (where by_gender and by_age_band and by_city_tier and by_province), 0),
+               coalesce(sum(fans) filter (where by_gender), 0),
+               coalesce(sum(fans) filter (where by_age_band), 0),
+               coalesce(sum(fans) filter (where by_city_tier), 0),
+               sum(fans),
+               coalesce(sum(fans) filter (where by_province), 0)
+        from final_users
+        group by influencer_id
     )
     select influencer_id,
-           cast(sum(fans) as bigint) as fans_end,
-           cast(coalesce(sum(fans) filter (where matched), 0) as bigint) as matched_fans,
-           cast(coalesce(sum(fans) filter (where by_gender), 0) as bigint) as gender_fans,
-           cast(coalesce(sum(fans) filter (where by_age_band), 0) as bigint) as age_band_fans,
-           cast(coalesce(sum(fans) filter (where by_city_tier), 0) as bigint) as city_tier_fans,
-           cast(coalesce(sum(fans) filter (where by_interest), 0) as bigint) as interest_fans,
-           cast(coalesce(sum(fans) filter (where by_province), 0) as bigint) as province_fans
-    from users
+           cast(sum(fans_end) as bigint) as fans_end,
+           cast(sum(matched_fans) as bigint) as matched_fans,
+           cast(sum(gender_fans) as bigint) as gender_fans,
+           cast(sum(age_band_fans) as bigint) as age_band_fans,
+           cast(sum(city_tier_fans) as bigint) as city_tier_fans,
+           cast(sum(interest_fans) as bigint) as interest_fans,
+           cast(sum(province_fans) as bigint) as province_fans
+    from counted
     group by influencer_id
     union all
     select influencer_id, fans, fans, fans, fans, fans, fans, fans
