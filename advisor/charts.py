@@ -1477,7 +1477,6 @@ def audience_match_chart(match: pd.DataFrame, names: _Mapping[int, str], dims: _
     share = pd.to_numeric(rows["audience_match"], errors="coerce").astype("float64")
     fig = go.Figure(go.Bar(
         y=who, x=share, orientation="h", marker_color=COLORS["fans_end"], name=t("merchants.match.all", lang),
-        text=[fmt_pct(v, lang) for v in share], textposition="outside", cliponaxis=False,
         customdata=list(zip(full, [fmt_int(v, lang) for v in rows["matched_fans"]],
                             [fmt_int(v, lang) for v in rows["fans_end"]], strict=True)),
         hovertemplate=(f"%{{customdata[0]}}<br>{t('merchants.col.audience_match', lang)}: %{{x:.1%}}"
@@ -1497,9 +1496,14 @@ def audience_match_chart(match: pd.DataFrame, names: _Mapping[int, str], dims: _
     subtitle = t("merchants.match.subtitle", lang)
     if len(match) > len(rows):
         subtitle += "<br>" + t("merchants.match.limited", lang, shown=len(rows), total=len(match))
+    # The bars' values in a column right of the plot, where no criterion's dot can cover them.
+    for y, v in zip(who, share, strict=True):
+        fig.add_annotation(x=1, xref="paper", xanchor="left", xshift=8, y=y, yref="y", text=fmt_pct(v, lang),
+                           showarrow=False, font=dict(color=INK))
     height = 150 + 30 * max(len(rows), 1)
-    return _merchant_layout(fig, t("merchants.match.chart_title", lang), subtitle, max(height, 260),
-                            top=118 if len(match) > len(rows) else 100)
+    fig = _merchant_layout(fig, t("merchants.match.chart_title", lang), subtitle, max(height, 260),
+                           top=118 if len(match) > len(rows) else 100)
+    return fig.update_layout(margin=dict(r=72))
 
 
 def overlap_matrix(overlap: pd.DataFrame, order: _Sequence[int], measure: str) -> list[list[float | None]]:

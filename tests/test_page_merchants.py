@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from advisor import charts, metrics, ui
 from advisor.dataset import open_dataset
-from advisor.i18n import label, t
+from advisor.i18n import fmt_pct, label, t
 from advisor.metrics import Filters, Period, Segment
 
 from .app_kit import lang_params as _lang
@@ -375,3 +375,7 @@ def test_match_chart_draws_the_top_of_the_table(tmp_path: Path) -> None:
     assert sorted(int(y) for y in fig.data[0].y) == [26, 27, 28, 29, 30]
     assert t("merchants.match.limited", "en", shown=5, total=30) in fig.layout.title.subtitle.text
     assert fig.data[1].name == t("merchants.segment.gender", "en")
+    # Each bar's value in a column right of the plot (on the bar's end, a criterion's dot could cover it).
+    values = {a.y: a.text for a in fig.layout.annotations if a.xref == "paper" and a.x == 1}
+    assert values == {str(i): fmt_pct((i - 1) / 30, "en") for i in range(26, 31)}
+    assert not fig.data[0].text
