@@ -60,6 +60,19 @@ def fan_at(fans: pd.DataFrame, t: dt.datetime) -> np.ndarray:
     return ((fans["followed_at"] <= t) & (u.isna() | (u > t))).to_numpy(dtype=bool)
 
 
+def moments_around_last_follows(fans: pd.DataFrame) -> list[dt.datetime]:
+    """Around each influencer's last follow or unfollow: a microsecond before it, at it, the midnight before it, the
+    day boundary after it and a microsecond before that (where a figure read from its final fans may start too
+    early)."""
+    last = pd.concat([fans[["influencer_id", "followed_at"]].rename(columns={"followed_at": "at"}),
+                      fans[["influencer_id", "unfollowed_at"]].rename(columns={"unfollowed_at": "at"})]).dropna()
+    last = last.groupby("influencer_id")["at"].max()
+    assert last.nunique() > 1 and (last != last.dt.floor("D")).any()
+    tick = pd.Timedelta(microseconds=1)
+    return sorted({m.to_pydatetime() for x in last for m in (x - tick, x, x.floor("D"), x.ceil("D"),
+                                                               x.ceil("D") - tick)})
+
+
 def in_range(ts: pd.Series, start: dt.datetime, end: dt.datetime) -> np.ndarray:
     return ((ts >= start) & (ts < end)).fillna(False).to_numpy(dtype=bool)
 

@@ -29,6 +29,7 @@ from .test_queries import (
     fan_at,
     in_range,
     influencer_visible,
+    moments_around_last_follows,
     product_visible,
     ref_overview_kpis,
 )
@@ -1063,14 +1064,7 @@ def test_audience_breakdown_reads_the_final_profile_only_after_every_follow_and_
     the midnight before it, the day boundary after it and a microsecond before that), every influencer's profile and
     the combined one equal the follows' at that moment (fails when an influencer is read from its final profile too
     early)."""
-    f = tables["fans"]
-    last = pd.concat([f[["influencer_id", "followed_at"]].rename(columns={"followed_at": "at"}),
-                      f[["influencer_id", "unfollowed_at"]].rename(columns={"unfollowed_at": "at"})]).dropna()
-    last = last.groupby("influencer_id")["at"].max()
-    assert last.nunique() > 1 and (last != last.dt.floor("D")).any()
-    tick = pd.Timedelta(microseconds=1)
-    moments = sorted({m.to_pydatetime() for x in last for m in (x - tick, x, x.floor("D"), x.ceil("D"),
-                                                                  x.ceil("D") - tick)})
+    moments = moments_around_last_follows(tables["fans"])
     dims = ["gender", "province", "interest"]
     for t in moments:
         got = db.run(edge, "audience_breakdown", to=t, dims=dims, influencers=[], combine=False)

@@ -33,6 +33,7 @@ from .test_queries import (
     fan_at,
     in_range,
     influencer_visible,
+    moments_around_last_follows,
     tier_of,
 )
 
@@ -400,14 +401,7 @@ def test_audience_match_counts_final_fans_only_after_every_follow_and_unfollow(e
     (a microsecond before it, at it, the midnight before it, the day boundary after it and a microsecond before that),
     every influencer's match equals the follows' at that moment (fails when an influencer is counted from its final
     fans too early)."""
-    f = tables["fans"]
-    last = pd.concat([f[["influencer_id", "followed_at"]].rename(columns={"followed_at": "at"}),
-                      f[["influencer_id", "unfollowed_at"]].rename(columns={"unfollowed_at": "at"})]).dropna()
-    last = last.groupby("influencer_id")["at"].max()
-    assert last.nunique() > 1 and (last != last.dt.floor("D")).any()
-    tick = pd.Timedelta(microseconds=1)
-    moments = sorted({m.to_pydatetime() for x in last for m in (x - tick, x, x.floor("D"), x.ceil("D"),
-                                                                  x.ceil("D") - tick)})
+    moments = moments_around_last_follows(tables["fans"])
     for seg in ("women", "places"):
         c = MCase("all", seg=seg)
         for t in moments:
