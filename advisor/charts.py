@@ -1501,9 +1501,8 @@ def audience_match_chart(match: pd.DataFrame, names: _Mapping[int, str], dims: _
         fig.add_annotation(x=1, xref="paper", xanchor="left", xshift=8, y=y, yref="y", text=fmt_pct(v, lang),
                            showarrow=False, font=dict(color=INK))
     height = 150 + 30 * max(len(rows), 1)
-    fig = _merchant_layout(fig, t("merchants.match.chart_title", lang), subtitle, max(height, 260),
-                           top=118 if len(match) > len(rows) else 100)
-    return fig.update_layout(margin=dict(r=72))
+    return _merchant_layout(fig, t("merchants.match.chart_title", lang), subtitle, max(height, 260),
+                            top=118 if len(match) > len(rows) else 100).update_layout(margin=dict(r=72))
 
 
 def overlap_matrix(overlap: pd.DataFrame, order: _Sequence[int], measure: str) -> list[list[float | None]]:

@@ -677,6 +677,15 @@ create or replace macro post_event_sums(period_start, period_end, win, ids, infl
 
 -- ---- the Merchants screen (达人对比) ----
 
+-- The chosen influencers whose fans at period_end may not be their final ones: a day boundary of a follow or unfollow
+-- after it (a day of follow_days_by_day after it, _prepare.sql). Every other influencer's fans at period_end are its
+-- follows with a start and no end, which final_profiles and final_segment_fans count (audience_breakdown,
+-- segment_match). At the last day of the exports (every screen's default period end) there are none.
+create or replace macro unsettled_influencers(period_end, ids := []) as table
+select distinct d.influencer_id
+from follow_days_by_day d
+where d.day > period_end and chosen(d.influencer_id, ids);
+
 -- One criterion of a target segment: an empty list sets none (every fan meets it); else the fan's value must be one
 -- of the list's. An unknown (NULL) value meets no criterion that is set.
 create or replace macro segment_has(wanted, value) as
@@ -719,16 +728,13 @@ create or replace macro segment_match(period_end, want_gender, want_age_band, wa
         left join repeated r on r.influencer_id is not distinct from p.influencer_id
         where no_criterion(want_gender, want_age_band, want_city_tier, want_interest, want_province)
     ),
-    -- The influencers whose fans at period_end may not be their final ones (a day boundary of a follow or unfollow
-    -- after it, as in audience_breakdown). For a segment without interests every other influencer's pairs followed
-    -- once are counted from final_segment_fans (_prepare.sql) instead of their follows; the guards on want_interest
-    -- are constants: the branches they rule out are not planned, and an empty side of a semi join ends its scan.
+    -- For a segment without interests, the pairs followed once of every influencer but the unsettled ones are
+    -- counted from final_segment_fans (_prepare.sql) instead of their follows; the guards on want_interest are
+    -- constants: the branches they rule out are not planned, and an empty side of a semi join ends its scan.
     -- The chosen influencers (`ids`) are kept where each source is read, not in `follows`, which the plan copies into
     -- every branch: a list of thousands of ids (the Merchants screen's) costs ~15 ms of planning per copy.
     unsettled as (
-        select distinct d.influencer_id
-        from follow_days_by_day d
-        where d.day > period_end and chosen(d.influencer_id, ids)
+        select * from unsettled_influencers(period_end, ids := ids)
     ),
     follows as (
         -- the follows whose profiles are read: every one for a segment with interests; else those of the influencers

@@ -14,14 +14,12 @@
 -- (everyone_as_one), from the sums of everyone_profile_days (_prepare.sql) instead.
 -- Combined, the follows are grouped without their influencer (influencer_id null from the start): a few groups per
 -- bucket rather than one per influencer and bucket.
--- Only the follows of influencers with a follow or unfollow after $to (a day of follow_days after it: `unsettled`)
--- are read: every other influencer's fans at $to are its final ones (final_profiles, _prepare.sql), read instead. At
--- the last day of the exports (the default period end) that is every influencer: the semi join's empty side then ends
--- the scan of the follows at once.
+-- Only the follows of influencers with a follow or unfollow after $to (unsettled_influencers, _macros.sql) are read:
+-- every other influencer's fans at $to are its final ones (final_profiles, _prepare.sql), read instead. At the last
+-- day of the exports (the default period end) that is every influencer: the semi join's empty side then ends the scan
+-- of the follows at once.
 with unsettled as (
-    select distinct d.influencer_id
-    from follow_days_by_day d
-    where d.day > $to
+    select * from unsettled_influencers($to)
 ),
 fans_at_end as (
     select if($combine, null, f.influencer_id) as influencer_id, f.gender, f.birth_year, f.province, f.city_tier,

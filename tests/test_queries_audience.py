@@ -464,7 +464,7 @@ def test_audience_breakdown_of_follows_without_an_influencer(tmp_path: Path) -> 
     follows = pq.read_table(path / "fans.parquet").to_pandas()
     for t in (dt.datetime(2026, 3, 4, 12), dt.datetime(2026, 3, 7, 12)):
         got = db.run(ds, "audience_breakdown", to=t, dims=["gender"], influencers=[], combine=True)
-        fan = ((follows["followed_at"] <= t) & ~(follows["unfollowed_at"] <= t)).to_numpy(dtype=bool)
+        fan = fan_at(follows, t)
         want = follows[fan]["gender"].fillna("unknown").value_counts().sort_index()
         assert dict(zip(got["bucket"], got["fans"], strict=True)) == want.to_dict(), t
         assert follows[fan]["influencer_id"].isna().any()
